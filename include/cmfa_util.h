@@ -120,4 +120,108 @@ void cmfa_vlog(const struct cmfa_log *log, int prio, const char *fmt,
 
 #define CMFA_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ---------------------------------------------------------------------- */
+/* Safe files (util/file.c)                                               */
+/*
+ * Every open uses O_CLOEXEC | O_NOFOLLOW; paths are walked one component
+ * at a time with openat(O_DIRECTORY | O_NOFOLLOW), so no component of any
+ * path may be a symlink, and every check is made on the opened fd (fstat),
+ * never on a name that could be swapped between check and use.
+ *
+ * Trust rules:
+ *  - a directory is trusted when it is a real directory owned by root or
+ *    by the expected owner and is writable by neither group nor other.
+ *    In cmfa_path_trusted() (and the *_path functions built on it) an
+ *    ANCESTOR directory that is group/other-writable is accepted when its
+ *    sticky bit is set (/tmp, 1777): other users can then neither rename
+ *    nor remove the entry we descend into, which must itself be owned by
+ *    root or the owner.  The last directory never gets this exception.
+ *  - a file is trusted when it is a regular file owned by exactly the
+ *    expected owner, writable by neither group nor other, with exactly
+ *    one link (a hard link could be a second name the owner never meant
+ *    to trust, e.g. a link to another user's file on the same fs).
+ *  - relative paths ("users/alice.json") are relative to dirfd, which the
+ *    caller has already trusted (from cmfa_dir_open_path()); absolute
+ *    paths, empty components ("a//b", "a/"), "." and ".." are refused
+ *    with CMFA_ERR_INVAL.  Absolute paths (the *_path functions) may
+ *    repeat or end with '/', but "." and ".." are refused there too.
+ *  - functions that modify the filesystem (write, remove, rename) check
+ *    directories against the effective uid (or root): the files they make
+ *    belong to the effective uid.
+ *
+ * Errors: CMFA_ERR_NOTFOUND (a component does not exist),
+ * CMFA_ERR_UNTRUSTED (symlink, wrong type, owner, mode or link count; a
+ * FIFO or a directory where a file is expected), CMFA_ERR_TOOBIG (larger
+ * than max), CMFA_ERR_INVAL (bad path or argument), CMFA_ERR_IO (anything
+ * else the kernel refused).  Out-parameters are set only on success.
+ */
+#include <sys/types.h>
+
+/*
+ * Read the whole of dirfd/relpath, at most max bytes, into *out (which the
+ * caller releases with cmfa_buf_free(); its maximum is max).  The file is
+ * opened O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK (a FIFO
+ * never blocks: it is refused by type).  The bytes read must equal the
+ * size fstat reported.  *mtime (may be NULL) gets the modification time
+ * in seconds since the epoch.
+ */
+enum cmfa_err cmfa_file_read(int dirfd, const char *relpath, uid_t owner,
+    size_t max, struct cmfa_buf *out, int64_t *mtime);
+
+/* The same for secrets: also refuses any group or other permission bit. */
+enum cmfa_err cmfa_file_read_secret(int dirfd, const char *relpath,
+    uid_t owner, size_t max, struct cmfa_buf *out, int64_t *mtime);
+
+/*
+ * cmfa_file_read() of an absolute path whose directory chain passes
+ * cmfa_path_trusted() (checked on the fds actually walked).
+ */
+enum cmfa_err cmfa_file_read_path(const char *abs_path, uid_t owner,
+    size_t max, struct cmfa_buf *out, int64_t *mtime);
+
+/*
+ * Every directory from / down to abs_path (inclusive) is a trusted
+ * directory by the rules above (sticky ancestors accepted).
+ */
+enum cmfa_err cmfa_path_trusted(const char *abs_path, uid_t owner);
+
+/* As cmfa_path_trusted(), returning an O_RDONLY | O_DIRECTORY fd to the
+ * last directory in *out (the caller closes it). */
+enum cmfa_err cmfa_dir_open_path(const char *abs_path, uid_t owner,
+    int *out);
+
+/* Walk relpath below dirfd, every component a trusted directory; *out is
+ * an O_RDONLY | O_DIRECTORY fd to the last one (the caller closes it). */
+enum cmfa_err cmfa_dir_open(int dirfd, const char *relpath, uid_t owner,
+    int *out);
+
+/*
+ * Atomically replace dirfd/relpath with data[0..len): a temporary file
+ * ".<name>.<16 random hex>" is created in the same (trusted) directory
+ * with O_EXCL | O_NOFOLLOW, given mode (permission bits only; group/other
+ * write and set-id bits are refused with CMFA_ERR_INVAL), written, fsynced
+ * and renamed over the target, then the directory is fsynced.  On any
+ * failure before the rename the temporary file is removed and the old
+ * target is left as it was.  If only the final directory fsync fails the
+ * new content is in place and CMFA_ERR_IO is returned.
+ */
+enum cmfa_err cmfa_file_write_atomic(int dirfd, const char *relpath,
+    const void *data, size_t len, mode_t mode);
+
+/* The same, but never replaces: CMFA_ERR_EXISTS if the target exists
+ * (renameat2 RENAME_NOREPLACE, or link+unlink where that is refused). */
+enum cmfa_err cmfa_file_write_new(int dirfd, const char *relpath,
+    const void *data, size_t len, mode_t mode);
+
+/* unlinkat() a file below dirfd (trusted walk), then fsync its directory.
+ * CMFA_ERR_NOTFOUND when there was nothing to remove. */
+enum cmfa_err cmfa_file_remove(int dirfd, const char *relpath);
+
+/* renameat() from -> to below dirfd (both walks trusted; replaces to),
+ * then fsync both directories. */
+enum cmfa_err cmfa_file_rename(int dirfd, const char *from, const char *to);
+
+/* End of "Safe files"                                                    */
+/* ---------------------------------------------------------------------- */
+
 #endif /* CMFA_UTIL_H */

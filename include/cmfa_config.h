@@ -1,0 +1,114 @@
+/*
+ * cmfa_config.h: the host configuration, /etc/cognito-mfa/cognito-mfa.conf
+ * (DESIGN.md D6, D9, D11).
+ *
+ * Syntax (strict; anything else is an error, never a warning):
+ *  - lines of "key = value"; spaces and tabs around key and value are
+ *    trimmed; the value is everything after the first '=' (no quoting,
+ *    no escapes, no inline comments: "window = 1 # x" is refused by the
+ *    window validator, and would be part of a path);
+ *  - blank lines, and comment lines whose first non-blank is '#';
+ *  - a key given twice, an unknown key, a line without '=' or with an
+ *    empty key, an empty value: errors;
+ *  - at most CMFA_CONFIG_MAX bytes, lines at most CMFA_CONFIG_LINE_MAX
+ *    bytes (without the newline); the last line may lack its newline;
+ *  - no NUL and no carriage return anywhere (CRLF files are refused with
+ *    a message saying so: a stray '\r' would otherwise end up inside a
+ *    value), no control character in a value.
+ *
+ * Keys are case-sensitive, as are their values (off, not OFF).
+ * Error messages go to err (may be NULL; always NUL-terminated when
+ * errsz > 0) as "line N: key: reason", quoting at most a sanitized
+ * 64-character excerpt of the input.
+ *
+ * Every call leaves its output untouched on failure.  Nothing here
+ * allocates memory that outlives the call.
+ */
+#ifndef CMFA_CONFIG_H
+#define CMFA_CONFIG_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmfa_core.h"
+#include "cmfa_util.h"
+
+#ifdef CMFA_SYSCONFDIR
+#define CMFA_CONFIG_DEFAULT_PATH CMFA_SYSCONFDIR "/cognito-mfa/cognito-mfa.conf"
+#else
+#define CMFA_CONFIG_DEFAULT_PATH "/etc/cognito-mfa/cognito-mfa.conf"
+#endif
+
+#define CMFA_CONFIG_MAX (64u * 1024u) /* bytes of the file */
+#define CMFA_CONFIG_LINE_MAX 1024 /* bytes of a line */
+#define CMFA_CONFIG_PATH_MAX 4095 /* bytes of a path value */
+#define CMFA_CONFIG_GROUP_MAX 32 /* bytes of a group name */
+#define CMFA_CONFIG_MAX_AGE_MAX 31536000u /* one year */
+#define CMFA_CONFIG_GRACE_MAX 3600u
+#define CMFA_CONFIG_WINDOW_MAX 10u
+
+enum cmfa_fail_mode {
+	CMFA_FAIL_CLOSED = 0, /* a stale cache denies */
+	/* a stale cache lets the login through (PAM_IGNORE, logged); it
+	 * never covers a missing, corrupt or untrusted cache */
+	CMFA_FAIL_OPEN
+};
+
+enum cmfa_unknown_user {
+	CMFA_UNKNOWN_DENY = 0, /* no record: PAM_USER_UNKNOWN */
+	CMFA_UNKNOWN_IGNORE /* no record: PAM_IGNORE */
+};
+
+/*
+ * The settings, fixed-size (no allocation).  An empty group name means
+ * "none".  Defaults are in the comments.
+ */
+struct cmfa_config {
+	char store[CMFA_CONFIG_PATH_MAX + 1]; /* /var/lib/cognito-mfa */
+	enum cmfa_mfa_level mfa_floor; /* off (D11) */
+	uint32_t max_age; /* 0: off; seconds */
+	enum cmfa_fail_mode fail_mode; /* closed */
+	enum cmfa_unknown_user unknown_user; /* deny */
+	uint32_t window; /* 1 TOTP step either side */
+	char exempt_group[CMFA_CONFIG_GROUP_MAX + 1]; /* none */
+	char only_group[CMFA_CONFIG_GROUP_MAX + 1]; /* none */
+	uint32_t grace; /* 0: off; seconds */
+	bool allow_unverified_destinations; /* no */
+};
+
+void cmfa_config_defaults(struct cmfa_config *cfg);
+
+/* The name of key i (0, 1, ...), NULL past the last: for documentation
+ * checks. */
+const char *cmfa_config_key(size_t i);
+
+/*
+ * Set one key from key[0..klen) and val[0..vlen) (neither needs a NUL;
+ * no trimming here).  The PAM module uses it for its key=value
+ * arguments.  Unknown key or invalid value: CMFA_ERR_PARSE with err
+ * "key: reason"; cfg unchanged.
+ */
+enum cmfa_err cmfa_config_set(struct cmfa_config *cfg, const char *key,
+    size_t klen, const char *val, size_t vlen, char *err, size_t errsz);
+
+/*
+ * Parse a whole file's text: defaults, then every line.  CMFA_ERR_TOOBIG
+ * (file or line too long) or CMFA_ERR_PARSE, err "line N: ...";
+ * *out set only on success.
+ */
+enum cmfa_err cmfa_config_parse(const char *p, size_t len,
+    struct cmfa_config *out, char *err, size_t errsz);
+
+/*
+ * Read path (absolute) with cmfa_file_read_path(): owned by owner, no
+ * group/other write on it or any directory above it, no symlink, at most
+ * CMFA_CONFIG_MAX bytes; then cmfa_config_parse().  A missing file is
+ * CMFA_ERR_NOTFOUND (the caller decides whether defaults will do).
+ */
+enum cmfa_err cmfa_config_load(const char *path, uid_t owner,
+    struct cmfa_config *out, char *err, size_t errsz);
+
+#endif /* CMFA_CONFIG_H */

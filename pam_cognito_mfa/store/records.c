@@ -1,0 +1,189 @@
+/*
+ * records.c: the cached Cognito documents (DESIGN.md D2): pool.json,
+ * user-pool.json and users/<user>.json, read and written as the raw JSON
+ * the API returned; the sync time is the file's mtime.
+ */
+#include <sys/stat.h>
+
+#include <string.h>
+
+#include "cmfa_store.h"
+#include "store_int.h"
+
+#define POOL_FILE "pool.json"
+#define USER_POOL_FILE "user-pool.json"
+#define FILE_MODE (S_IRUSR | S_IWUSR)
+
+static enum cmfa_err
+read_doc(const struct cmfa_store *st, const char *rel, struct cmfa_buf *b,
+    int64_t *mtime)
+{
+	if (st == NULL || st->dirfd < 0)
+		return CMFA_ERR_INVAL;
+	return cmfa_file_read(
+	    st->dirfd, rel, st->owner, CMFA_JSON_MAX_BYTES, b, mtime);
+}
+
+static enum cmfa_err
+write_doc(
+    const struct cmfa_store *st, const char *rel, const char *json, size_t len)
+{
+	return cmfa_file_write_atomic(st->dirfd, rel, json, len, FILE_MODE);
+}
+
+/* Arguments of a writer; the document is then checked by its parser. */
+static enum cmfa_err
+check_write_args(const struct cmfa_store *st, const char *json, size_t len)
+{
+	if (st == NULL || st->dirfd < 0 || json == NULL)
+		return CMFA_ERR_INVAL;
+	if (len > CMFA_JSON_MAX_BYTES)
+		return CMFA_ERR_TOOBIG;
+	return CMFA_OK;
+}
+
+enum cmfa_err
+cmfa_store_pool_read(const struct cmfa_store *st, struct cmfa_pool_config *out,
+    int64_t *synced, struct cmfa_verr *verr)
+{
+	struct cmfa_pool_config cfg;
+	struct cmfa_verr local;
+	struct cmfa_buf b;
+	enum cmfa_err err;
+	int64_t mtime;
+
+	if (out == NULL)
+		return CMFA_ERR_INVAL;
+	if ((err = read_doc(st, POOL_FILE, &b, &mtime)) != CMFA_OK)
+		return err;
+	err = cmfa_pool_parse(
+	    (const char *)b.p, b.len, &cfg, verr != NULL ? verr : &local);
+	cmfa_buf_free(&b);
+	if (err != CMFA_OK)
+		return err;
+	*out = cfg;
+	if (synced != NULL)
+		*synced = mtime;
+	return CMFA_OK;
+}
+
+enum cmfa_err
+cmfa_store_pool_write(const struct cmfa_store *st, const char *json, size_t len,
+    struct cmfa_verr *verr)
+{
+	struct cmfa_pool_config cfg;
+	struct cmfa_verr local;
+	enum cmfa_err err;
+
+	if ((err = check_write_args(st, json, len)) != CMFA_OK)
+		return err;
+	if ((err = cmfa_pool_parse(
+		 json, len, &cfg, verr != NULL ? verr : &local)) != CMFA_OK)
+		return err;
+	cmfa_pool_free(&cfg);
+	return write_doc(st, POOL_FILE, json, len);
+}
+
+enum cmfa_err
+cmfa_store_recovery_read(const struct cmfa_store *st, enum cmfa_recovery *out,
+    int64_t *synced, struct cmfa_verr *verr)
+{
+	enum cmfa_recovery rec;
+	struct cmfa_verr local;
+	struct cmfa_buf b;
+	enum cmfa_err err;
+	int64_t mtime;
+
+	if (out == NULL)
+		return CMFA_ERR_INVAL;
+	if ((err = read_doc(st, USER_POOL_FILE, &b, &mtime)) != CMFA_OK)
+		return err;
+	err = cmfa_user_pool_recovery_parse(
+	    (const char *)b.p, b.len, &rec, verr != NULL ? verr : &local);
+	cmfa_buf_free(&b);
+	if (err != CMFA_OK)
+		return err;
+	*out = rec;
+	if (synced != NULL)
+		*synced = mtime;
+	return CMFA_OK;
+}
+
+enum cmfa_err
+cmfa_store_recovery_write(const struct cmfa_store *st, const char *json,
+    size_t len, struct cmfa_verr *verr)
+{
+	enum cmfa_recovery rec;
+	struct cmfa_verr local;
+	enum cmfa_err err;
+
+	if ((err = check_write_args(st, json, len)) != CMFA_OK)
+		return err;
+	if ((err = cmfa_user_pool_recovery_parse(
+		 json, len, &rec, verr != NULL ? verr : &local)) != CMFA_OK)
+		return err;
+	return write_doc(st, USER_POOL_FILE, json, len);
+}
+
+enum cmfa_err
+cmfa_store_user_read(const struct cmfa_store *st, const char *user,
+    struct cmfa_user *out, int64_t *synced, struct cmfa_verr *verr)
+{
+	char rel[CMFA_STORE_RELPATH_MAX];
+	struct cmfa_verr local;
+	struct cmfa_user u;
+	struct cmfa_buf b;
+	enum cmfa_err err;
+	int64_t mtime;
+
+	if (out == NULL)
+		return CMFA_ERR_INVAL;
+	if ((err = cmfa_store_relpath(
+		 rel, sizeof(rel), "users", user, ".json")) != CMFA_OK)
+		return err;
+	if ((err = read_doc(st, rel, &b, &mtime)) != CMFA_OK)
+		return err;
+	err = cmfa_user_parse(
+	    (const char *)b.p, b.len, &u, verr != NULL ? verr : &local);
+	cmfa_buf_free(&b);
+	if (err != CMFA_OK)
+		return err;
+	*out = u;
+	if (synced != NULL)
+		*synced = mtime;
+	return CMFA_OK;
+}
+
+enum cmfa_err
+cmfa_store_user_write(const struct cmfa_store *st, const char *user,
+    const char *json, size_t len, struct cmfa_verr *verr)
+{
+	char rel[CMFA_STORE_RELPATH_MAX];
+	struct cmfa_verr local;
+	struct cmfa_user u;
+	enum cmfa_err err;
+
+	if ((err = cmfa_store_relpath(
+		 rel, sizeof(rel), "users", user, ".json")) != CMFA_OK ||
+	    (err = check_write_args(st, json, len)) != CMFA_OK)
+		return err;
+	if ((err = cmfa_user_parse(
+		 json, len, &u, verr != NULL ? verr : &local)) != CMFA_OK)
+		return err;
+	cmfa_user_free(&u);
+	return write_doc(st, rel, json, len);
+}
+
+enum cmfa_err
+cmfa_store_user_remove(const struct cmfa_store *st, const char *user)
+{
+	char rel[CMFA_STORE_RELPATH_MAX];
+	enum cmfa_err err;
+
+	if (st == NULL || st->dirfd < 0)
+		return CMFA_ERR_INVAL;
+	if ((err = cmfa_store_relpath(
+		 rel, sizeof(rel), "users", user, ".json")) != CMFA_OK)
+		return err;
+	return cmfa_file_remove(st->dirfd, rel);
+}
