@@ -108,7 +108,7 @@ $(CLI): $(CLI_OBJS) $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/cmfa_test.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -pie -o $@ $< $(LIB) \
-		$(ALL_LDFLAGS) $(LIB_LIBS)
+		$(ALL_LDFLAGS) -lpam $(LIB_LIBS)
 
 # Fuzz targets built with the normal compiler and a replay main(), so
 # every corpus file is a regression test in `make check`.

@@ -1,0 +1,648 @@
+/*
+ * module.c: pam_sm_authenticate as a pipeline of named steps.
+ *
+ *   ctx_init    options, user, service, remote host, terminal, groups
+ *   load_cache  store, pool config, user record, recovery, TOTP secret,
+ *               staleness (any doubt about the cache denies)
+ *   decide      the core policy (pure)
+ *   challenge   grace check, choose menu, TOTP prompt with lockout and
+ *               replay protection
+ *   finish      one log line, wipe, map to a PAM code (result.c)
+ *
+ * No mutable globals, no openlog, no library-global init; logs go through
+ * pam_syslog.  Codes and secrets are never logged, not even with debug.
+ */
+#include <sys/types.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <security/pam_modutil.h>
+
+#include <openssl/evp.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmfa_pam.h"
+
+#define PAM_VISIBLE __attribute__((visibility("default")))
+
+struct cmfa_pam_ctx {
+	pam_handle_t *pamh;
+	int flags;
+	struct cmfa_log log;
+	struct cmfa_pam_opts opts;
+	uid_t owner;		/* the store's and config's trusted owner */
+	int64_t now;
+
+	const char *user;	/* libpam's */
+	const char *service;
+	const char *rhost;
+	const char *tty;
+	bool user_storable;	/* a valid store name */
+
+	struct cmfa_store store;
+	struct cmfa_pool_config pool;
+	struct cmfa_user rec;
+	bool have_rec;
+	enum cmfa_recovery recovery;
+	int64_t synced;
+	uint8_t key[CMFA_TOTP_KEY_MAX];
+	size_t keylen;
+
+	struct cmfa_policy_in in;
+	struct cmfa_policy_out out;
+
+	int factor;		/* factor challenged, or FACTOR_NONE */
+	char why[512];		/* reason for the log line (no secrets) */
+};
+
+/* ---------------------------------------------------------------------- */
+/* logging and conversation                                              */
+
+static void
+log_to_pam(void *vctx, int prio, const char *line)
+{
+	pam_handle_t *pamh = vctx;
+
+	pam_syslog(pamh, prio, "%s", line);
+}
+
+static void
+tell(struct cmfa_pam_ctx *c, int style, const char *text)
+{
+	if ((c->flags & (int)PAM_SILENT) && style == PAM_TEXT_INFO)
+		return;
+	(void)pam_prompt(c->pamh, style, NULL, "%s", text);
+}
+
+/*
+ * Ask with echo off.  *answer is malloc'd by libpam's conversation; the
+ * caller wipes and frees it.  NULL answer or conversation failure:
+ * CMFA_RES_CONV.
+ */
+static enum cmfa_result
+ask(struct cmfa_pam_ctx *c, int style, const char *text, char **answer)
+{
+	char *resp = NULL;
+	int rc;
+
+	rc = pam_prompt(c->pamh, style, &resp, "%s", text);
+	if (rc != PAM_SUCCESS || resp == NULL) {
+		if (resp != NULL) {
+			cmfa_memzero(resp, strlen(resp));
+			free(resp);
+		}
+		snprintf(c->why, sizeof(c->why), "conversation failed: %s",
+		    pam_strerror(c->pamh, rc));
+		return CMFA_RES_CONV;
+	}
+	*answer = resp;
+	return CMFA_RES_CONTINUE;
+}
+
+static void
+answer_free(char **answer)
+{
+	if (*answer != NULL) {
+		cmfa_memzero(*answer, strlen(*answer));
+		free(*answer);
+		*answer = NULL;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* step 1: context                                                        */
+
+static const char *
+item_str(pam_handle_t *pamh, int type)
+{
+	const void *v = NULL;
+
+	if (pam_get_item(pamh, type, &v) != PAM_SUCCESS || v == NULL)
+		return NULL;
+	return v;
+}
+
+static enum cmfa_result
+ctx_init(struct cmfa_pam_ctx *c, pam_handle_t *pamh, int flags, int argc,
+    const char **argv)
+{
+	char err[512];
+	int rc;
+
+	c->pamh = pamh;
+	c->flags = flags;
+	c->log.fn = log_to_pam;
+	c->log.ctx = pamh;
+	c->store.dirfd = -1;
+	c->factor = CMFA_FACTOR_NONE;
+	c->recovery = CMFA_RECOVERY_UNKNOWN;
+	c->owner = geteuid();
+	c->now = (int64_t)time(NULL);
+
+	err[0] = '\0';
+	if (cmfa_pam_opts_parse(argc, argv, c->owner, &c->opts, err,
+	    sizeof(err)) != CMFA_OK) {
+		snprintf(c->why, sizeof(c->why), "configuration: %s", err);
+		return CMFA_RES_SYSTEM;
+	}
+	c->log.debug = c->opts.debug;
+
+	rc = pam_get_user(pamh, &c->user, NULL);
+	if (rc != PAM_SUCCESS || c->user == NULL || c->user[0] == '\0') {
+		c->user = NULL;
+		snprintf(c->why, sizeof(c->why), "no user name: %s",
+		    pam_strerror(pamh, rc));
+		return rc == PAM_CONV_ERR ? CMFA_RES_CONV : CMFA_RES_SYSTEM;
+	}
+	c->user_storable = cmfa_username_valid(c->user, strlen(c->user));
+	c->service = item_str(pamh, PAM_SERVICE);
+	c->rhost = item_str(pamh, PAM_RHOST);
+	c->tty = item_str(pamh, PAM_TTY);
+	return CMFA_RES_CONTINUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* step 2: the cache                                                      */
+
+static enum cmfa_result
+cache_error(struct cmfa_pam_ctx *c, const char *what, enum cmfa_err e,
+    const struct cmfa_verr *verr)
+{
+	snprintf(c->why, sizeof(c->why), "%s: %s%s%.300s", what,
+	    cmfa_strerror(e), verr != NULL && verr->message[0] ? ": " : "",
+	    verr != NULL ? verr->message : "");
+	return e == CMFA_ERR_NOMEM ? CMFA_RES_NOMEM : CMFA_RES_UNAVAILABLE;
+}
+
+static enum cmfa_result
+load_cache(struct cmfa_pam_ctx *c)
+{
+	struct cmfa_verr verr;
+	int64_t t;
+	enum cmfa_err e;
+
+	memset(&verr, 0, sizeof(verr));
+	if ((e = cmfa_store_open(&c->store, c->opts.cfg.store, c->owner)) !=
+	    CMFA_OK)
+		return cache_error(c, "store", e, NULL);
+	if ((e = cmfa_store_pool_read(&c->store, &c->pool, &c->synced,
+	    &verr)) != CMFA_OK)
+		return cache_error(c, "pool.json", e, &verr);
+
+	e = cmfa_store_recovery_read(&c->store, &c->recovery, NULL, &verr);
+	if (e == CMFA_ERR_NOTFOUND)
+		c->recovery = CMFA_RECOVERY_UNKNOWN;
+	else if (e != CMFA_OK)
+		return cache_error(c, "user-pool.json", e, &verr);
+
+	if (!c->user_storable)
+		return CMFA_RES_CONTINUE;	/* no record can exist */
+	e = cmfa_store_user_read(&c->store, c->user, &c->rec, &t, &verr);
+	if (e == CMFA_OK) {
+		c->have_rec = true;
+		if (t < c->synced)
+			c->synced = t;	/* the older of the two decides */
+	} else if (e != CMFA_ERR_NOTFOUND)
+		return cache_error(c, "user record", e, &verr);
+
+	e = cmfa_store_totp_load(&c->store, c->user, c->key, sizeof(c->key),
+	    &c->keylen);
+	if (e == CMFA_ERR_NOTFOUND)
+		c->keylen = 0;
+	else if (e != CMFA_OK)
+		return cache_error(c, "TOTP secret", e, NULL);
+	return CMFA_RES_CONTINUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* step 3: decide                                                         */
+
+static bool
+in_group(struct cmfa_pam_ctx *c, const char *group)
+{
+	return group[0] != '\0' &&
+	    pam_modutil_user_in_group_nam_nam(c->pamh, c->user, group) == 1;
+}
+
+static enum cmfa_result
+decide(struct cmfa_pam_ctx *c)
+{
+	struct cmfa_policy_in *in = &c->in;
+	const struct cmfa_config *cfg = &c->opts.cfg;
+
+	in->pool_mfa = c->pool.mfa;
+	in->pool_factors = cmfa_pool_factors(&c->pool);
+	in->recovery = c->recovery;
+	in->preferred = CMFA_FACTOR_NONE;
+	if (!c->have_rec)
+		in->user_state = CMFA_USER_NO_RECORD;
+	else if (!c->rec.enabled)
+		in->user_state = CMFA_USER_DISABLED;
+	else {
+		in->user_state = CMFA_USER_PRESENT;
+		in->user_factors = c->rec.mfa_list;
+		in->has_mfa_list = c->rec.has_mfa_list;
+		in->legacy_sms = c->rec.legacy_sms;
+		in->preferred = c->rec.preferred;
+		in->has_phone = c->rec.phone_number != NULL;
+		in->phone_verified = c->rec.phone_verified;
+		in->has_email = c->rec.email != NULL;
+		in->email_verified = c->rec.email_verified;
+	}
+	in->totp_secret = c->keylen > 0;
+	/* SMS and email delivery are not available on this host yet */
+	in->sms_channel = false;
+	in->email_channel = false;
+	in->allow_unverified = cfg->allow_unverified_destinations;
+	in->floor = cfg->mfa_floor;
+	in->require_mfa = c->opts.require_mfa;
+	in->exempt = in_group(c, cfg->exempt_group);
+	in->in_scope = cfg->only_group[0] == '\0' ||
+	    in_group(c, cfg->only_group);
+	in->unknown_user_ignore = cfg->unknown_user == CMFA_UNKNOWN_IGNORE;
+	in->stale = cfg->max_age > 0 && c->now > c->synced &&
+	    c->now - c->synced > (int64_t)cfg->max_age;
+	in->fail_open = cfg->fail_mode == CMFA_FAIL_OPEN;
+
+	cmfa_policy_decide(in, &c->out);
+	snprintf(c->why, sizeof(c->why), "%s",
+	    cmfa_reason_name(c->out.reason));
+	return CMFA_RES_CONTINUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* step 4: challenge                                                      */
+
+/*
+ * The grace key binds a verified factor to this terminal session, as sudo
+ * binds its timestamp: the terminal device, the session id and the start
+ * time of the session leader (so a recycled pid cannot inherit it).  No
+ * real terminal (sshd's "ssh", cron, no PAM_TTY): no grace at all.
+ */
+static bool
+grace_key(struct cmfa_pam_ctx *c, uint8_t key[CMFA_GRACE_KEY_LEN])
+{
+	char path[64], stat[1024], material[512];
+	const char *p;
+	unsigned long long start = 0;
+	unsigned int len = 0;
+	pid_t sid;
+	ssize_t n;
+	int fd, field;
+
+	if (c->opts.cfg.grace == 0 || c->tty == NULL ||
+	    strncmp(c->tty, "/dev/", 5) != 0 || strstr(c->tty, "..") != NULL)
+		return false;
+	if ((sid = getsid(0)) <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)sid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return false;
+	n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	stat[n] = '\0';
+	/* field 22 (starttime) counts from after the ")" closing comm */
+	if ((p = strrchr(stat, ')')) == NULL)
+		return false;
+	for (field = 2; *p != '\0' && field < 22; p++)
+		if (*p == ' ')
+			field++;
+	while (*p >= '0' && *p <= '9')
+		start = start * 10 + (unsigned)(*p++ - '0');
+	if (field != 22 || start == 0)
+		return false;
+	snprintf(material, sizeof(material), "cmfa-grace-1\n%s\n%s\n%ld\n%llu",
+	    c->user, c->tty, (long)sid, start);
+	if (EVP_Digest(material, strlen(material), key, &len, EVP_sha256(),
+	    NULL) != 1 || len != CMFA_GRACE_KEY_LEN)
+		return false;
+	return true;
+}
+
+static const char *
+grace_service(struct cmfa_pam_ctx *c)
+{
+	return c->service != NULL ? c->service : "unknown";
+}
+
+static bool
+grace_hit(struct cmfa_pam_ctx *c)
+{
+	struct cmfa_state_txn txn;
+	struct cmfa_state st;
+	uint8_t key[CMFA_GRACE_KEY_LEN];
+	bool hit = false;
+
+	if (!grace_key(c, key))
+		return false;
+	if (cmfa_state_begin(&c->store, c->user, &txn, &st) == CMFA_OK)
+		hit = cmfa_state_grace_hit(&st, grace_service(c), key, c->now);
+	cmfa_state_end(&txn);
+	return hit;
+}
+
+static enum cmfa_result
+state_error(struct cmfa_pam_ctx *c, enum cmfa_err e)
+{
+	snprintf(c->why, sizeof(c->why), "state file: %s", cmfa_strerror(e));
+	return e == CMFA_ERR_NOMEM ? CMFA_RES_NOMEM : CMFA_RES_UNAVAILABLE;
+}
+
+static enum cmfa_result
+locked_out(struct cmfa_pam_ctx *c, int64_t remaining)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "Too many failed attempts. Try again in "
+	    "%lld seconds.", (long long)remaining);
+	tell(c, PAM_ERROR_MSG, msg);
+	snprintf(c->why, sizeof(c->why), "locked out for %llds",
+	    (long long)remaining);
+	return CMFA_RES_LOCKED;
+}
+
+/*
+ * Verify one TOTP answer in its own locked transaction (the lock is never
+ * held while the user types).  Returns VERIFIED, WRONG_CODE (counted), or
+ * LOCKED.
+ */
+static enum cmfa_result
+totp_check(struct cmfa_pam_ctx *c, const char *answer)
+{
+	struct cmfa_state_txn txn;
+	struct cmfa_state st;
+	enum cmfa_result r;
+	enum cmfa_err e;
+	uint64_t step = 0;
+	int64_t remaining = 0, now = (int64_t)time(NULL);
+	uint8_t gkey[CMFA_GRACE_KEY_LEN];
+
+	if ((e = cmfa_state_begin(&c->store, c->user, &txn, &st)) != CMFA_OK)
+		return state_error(c, e);
+	if (cmfa_state_locked(&st, now, &remaining)) {
+		cmfa_state_end(&txn);
+		return locked_out(c, remaining);
+	}
+	e = cmfa_totp_verify(c->key, c->keylen, answer, strlen(answer), now,
+	    c->opts.cfg.window, st.last_step, &step);
+	if (e == CMFA_OK) {
+		cmfa_state_success(&st, now, step);
+		if (grace_key(c, gkey))
+			(void)cmfa_state_grace_add(&st, grace_service(c), gkey,
+			    now + (int64_t)c->opts.cfg.grace, now);
+		r = CMFA_RES_VERIFIED;
+	} else if (e == CMFA_ERR_MISMATCH || e == CMFA_ERR_REPLAY) {
+		cmfa_state_fail(&st, now);
+		snprintf(c->why, sizeof(c->why), "%s",
+		    e == CMFA_ERR_REPLAY ? "code already used" : "wrong code");
+		r = cmfa_state_locked(&st, now, &remaining) ?
+		    CMFA_RES_LOCKED : CMFA_RES_WRONG_CODE;
+	} else {
+		cmfa_state_end(&txn);
+		snprintf(c->why, sizeof(c->why), "TOTP: %s", cmfa_strerror(e));
+		return CMFA_RES_SYSTEM;
+	}
+	e = cmfa_state_commit(&txn, &st);
+	cmfa_state_end(&txn);
+	if (e != CMFA_OK)	/* an unrecorded attempt must not succeed */
+		return state_error(c, e);
+	if (r == CMFA_RES_LOCKED)
+		return locked_out(c, remaining);
+	return r;
+}
+
+static enum cmfa_result
+totp_challenge(struct cmfa_pam_ctx *c)
+{
+	struct cmfa_state_txn txn;
+	struct cmfa_state st;
+	enum cmfa_result r = CMFA_RES_WRONG_CODE;
+	enum cmfa_err e;
+	int64_t remaining = 0;
+	char *answer = NULL;
+	unsigned try;
+
+	c->factor = CMFA_FACTOR_TOTP;
+	/* refuse early, without a prompt, while locked out */
+	if ((e = cmfa_state_begin(&c->store, c->user, &txn, &st)) != CMFA_OK)
+		return state_error(c, e);
+	if (cmfa_state_locked(&st, c->now, &remaining)) {
+		cmfa_state_end(&txn);
+		return locked_out(c, remaining);
+	}
+	cmfa_state_end(&txn);
+
+	for (try = 0; try < c->opts.tries; try++) {
+		if (try > 0)
+			tell(c, PAM_ERROR_MSG, "Invalid code.");
+		r = ask(c, PAM_PROMPT_ECHO_OFF, c->opts.prompt[0] ?
+		    c->opts.prompt : "Authenticator code: ", &answer);
+		if (r != CMFA_RES_CONTINUE)
+			return r;
+		r = totp_check(c, answer);
+		answer_free(&answer);
+		if (r != CMFA_RES_WRONG_CODE)
+			break;
+	}
+	if (r == CMFA_RES_WRONG_CODE)
+		tell(c, PAM_ERROR_MSG, "Invalid code.");
+	return r;
+}
+
+static const char *
+factor_label(int f)
+{
+	switch (f) {
+	case CMFA_FACTOR_SMS:
+		return "SMS";
+	case CMFA_FACTOR_TOTP:
+		return "Authenticator app";
+	case CMFA_FACTOR_EMAIL:
+		return "Email";
+	default:
+		return "?";
+	}
+}
+
+/* The choose-a-factor menu: "1) SMS  2) Authenticator app  3) Email". */
+static enum cmfa_result
+choose(struct cmfa_pam_ctx *c, int *factor)
+{
+	char menu[160], *answer = NULL;
+	int map[CMFA_FACTOR__COUNT], n = 0, f;
+	size_t off = 0;
+	enum cmfa_result r;
+	uint64_t pick;
+
+	for (f = 0; f < CMFA_FACTOR__COUNT; f++) {
+		if (!(c->out.choices & CMFA_FBIT(f)))
+			continue;
+		map[n++] = f;
+		off += (size_t)snprintf(menu + off, sizeof(menu) - off,
+		    "%s%d) %s", n > 1 ? "  " : "", n, factor_label(f));
+	}
+	tell(c, PAM_TEXT_INFO, menu);
+	r = ask(c, PAM_PROMPT_ECHO_ON, "Choose a factor: ", &answer);
+	if (r != CMFA_RES_CONTINUE)
+		return r;
+	if (cmfa_parse_u64(answer, strlen(answer), (uint64_t)n, &pick) !=
+	    CMFA_OK || pick == 0) {
+		answer_free(&answer);
+		tell(c, PAM_ERROR_MSG, "Invalid choice.");
+		snprintf(c->why, sizeof(c->why), "invalid factor choice");
+		return CMFA_RES_WRONG_CODE;
+	}
+	answer_free(&answer);
+	*factor = map[pick - 1];
+	return CMFA_RES_CONTINUE;
+}
+
+static enum cmfa_result
+challenge_factor(struct cmfa_pam_ctx *c, int factor)
+{
+	if (factor == CMFA_FACTOR_TOTP && c->keylen > 0)
+		return totp_challenge(c);
+	/* the policy only offers what this host can serve */
+	c->factor = factor;
+	snprintf(c->why, sizeof(c->why), "factor %s cannot be served here",
+	    cmfa_factor_name((enum cmfa_factor)factor));
+	return CMFA_RES_SYSTEM;
+}
+
+static void
+setup_message(struct cmfa_pam_ctx *c)
+{
+	const char *msg;
+
+	if (c->out.reason == CMFA_WHY_RECOVERY_CONFLICT)
+		msg = "Your only MFA destination is also your account recovery "
+		    "channel. Ask your administrator to set up MFA for you.";
+	else if (c->out.reason == CMFA_WHY_ENABLED_NOT_SERVABLE)
+		msg = "Your MFA method cannot be used on this host. Ask your "
+		    "administrator for another MFA method.";
+	else if (c->out.setup & CMFA_FBIT(CMFA_FACTOR_TOTP))
+		msg = "Multi-factor authentication is required, but you have "
+		    "no MFA method set up. Ask your administrator to enrol "
+		    "an authenticator app for you.";
+	else
+		msg = "Multi-factor authentication is required, but no MFA "
+		    "method is available to you on this host. Contact your "
+		    "administrator.";
+	tell(c, PAM_ERROR_MSG, msg);
+}
+
+static enum cmfa_result
+challenge(struct cmfa_pam_ctx *c)
+{
+	enum cmfa_result r;
+	int factor;
+
+	switch (c->out.outcome) {
+	case CMFA_OUT_NO_MFA:
+		return CMFA_RES_NO_MFA;
+	case CMFA_OUT_SETUP:
+		setup_message(c);
+		return CMFA_RES_SETUP;
+	case CMFA_OUT_USER_DENIED:
+		return CMFA_RES_USER_DENIED;
+	case CMFA_OUT_UNKNOWN_USER:
+		return CMFA_RES_UNKNOWN_USER;
+	case CMFA_OUT_UNAVAILABLE:
+		tell(c, PAM_ERROR_MSG, "Multi-factor authentication is "
+		    "temporarily unavailable.");
+		return CMFA_RES_UNAVAILABLE;
+	case CMFA_OUT_CHALLENGE:
+	case CMFA_OUT_CHOOSE:
+		break;
+	case CMFA_OUT_DENY:
+	default:
+		return CMFA_RES_DENY;
+	}
+	if (grace_hit(c)) {
+		snprintf(c->why, sizeof(c->why), "grace period");
+		return CMFA_RES_GRACE;
+	}
+	factor = c->out.factor;
+	if (c->out.outcome == CMFA_OUT_CHOOSE &&
+	    (r = choose(c, &factor)) != CMFA_RES_CONTINUE)
+		return r;
+	return challenge_factor(c, factor);
+}
+
+/* ---------------------------------------------------------------------- */
+/* step 5: finish                                                         */
+
+static int
+finish(struct cmfa_pam_ctx *c, enum cmfa_result r)
+{
+	int prio;
+
+	switch (r) {
+	case CMFA_RES_VERIFIED:
+	case CMFA_RES_GRACE:
+		prio = LOG_INFO;
+		break;
+	case CMFA_RES_NO_MFA:
+		/* every bypass is logged: break-glass at notice, fail-open
+		 * at warning, ordinary "no MFA needed" at info */
+		prio = c->out.reason == CMFA_WHY_STALE_OPEN ? LOG_WARNING :
+		    c->out.reason == CMFA_WHY_EXEMPT ? LOG_NOTICE : LOG_INFO;
+		break;
+	case CMFA_RES_SYSTEM:
+	case CMFA_RES_UNAVAILABLE:
+	case CMFA_RES_NOMEM:
+	case CMFA_RES_DENY:
+		prio = LOG_ERR;
+		break;
+	default:
+		prio = LOG_NOTICE;
+		break;
+	}
+	cmfa_log(&c->log, prio, "user=%s service=%s rhost=%s factor=%s "
+	    "outcome=%s reason=%s", c->user ? c->user : "?",
+	    c->service ? c->service : "?", c->rhost ? c->rhost : "-",
+	    c->factor == CMFA_FACTOR_NONE ? "-" :
+	    cmfa_factor_name((enum cmfa_factor)c->factor),
+	    cmfa_result_name(r), c->why[0] ? c->why : "-");
+
+	cmfa_memzero(c->key, sizeof(c->key));
+	c->keylen = 0;
+	cmfa_pool_free(&c->pool);
+	cmfa_user_free(&c->rec);
+	cmfa_store_close(&c->store);
+	return cmfa_pam_code(r);
+}
+
+PAM_VISIBLE int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+    const char **argv)
+{
+	struct cmfa_pam_ctx c;
+	enum cmfa_result r;
+
+	memset(&c, 0, sizeof(c));
+	if ((r = ctx_init(&c, pamh, flags, argc, argv)) == CMFA_RES_CONTINUE &&
+	    (r = load_cache(&c)) == CMFA_RES_CONTINUE &&
+	    (r = decide(&c)) == CMFA_RES_CONTINUE)
+		r = challenge(&c);
+	return finish(&c, r);
+}
+
+PAM_VISIBLE int
+pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh;
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	return PAM_SUCCESS;
+}

@@ -1,0 +1,754 @@
+/*
+ * test_pam.c: the built module through real Linux-PAM.
+ *
+ * Each test writes a private PAM configuration directory (a service file
+ * naming BUILD/pam_cognito_mfa.so by absolute path, with store= and
+ * config= pointing into a mkdtemp directory), a store and a config file,
+ * then runs pam_start_confdir + pam_authenticate with a scripted
+ * conversation.  The conversation computes TOTP codes from the test's own
+ * key at the real clock (the module's window of 1 step covers a step
+ * boundary), so nothing sleeps.  No root needed: the store and config
+ * belong to the effective uid, which is what the module trusts.
+ */
+#include <security/pam_appl.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmfa_test.h"
+#include "cmfa_otp.h"
+#include "cmfa_store.h"
+
+static char module_path[PATH_MAX];
+static char tmpdir[64];
+static char storedir[128];
+static char confpath[128];
+static char pamdir[128];
+
+static const uint8_t test_key[20] = "12345678901234567890";
+
+/* ---------------------------------------------------------------------- */
+/* scripted conversation                                                  */
+
+enum answer_kind {
+	ANS_TOTP,	/* the current code */
+	ANS_TOTP_PREV,	/* the code of the previous step */
+	ANS_WRONG,	/* a wrong 6-digit code */
+	ANS_TEXT,	/* a fixed text */
+	ANS_FAIL	/* the conversation fails */
+};
+
+struct script {
+	enum answer_kind answers[8];
+	const char *text[8];
+	int nanswers;
+	int asked;		/* prompts seen */
+	char info[1024];	/* every PAM_TEXT_INFO / ERROR_MSG, joined */
+	char last_code[8];
+};
+
+static void
+code_at(int64_t t, char out[8])
+{
+	uint32_t code = 0;
+
+	(void)cmfa_hotp(test_key, sizeof(test_key), cmfa_totp_step(t), 6,
+	    &code);
+	snprintf(out, 8, "%06u", code);
+}
+
+static int
+conv(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *data)
+{
+	struct script *s = data;
+	struct pam_response *r;
+	int i;
+
+	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < n; i++) {
+		int style = msg[i]->msg_style;
+
+		if (style == PAM_TEXT_INFO || style == PAM_ERROR_MSG) {
+			size_t l = strlen(s->info);
+
+			snprintf(s->info + l, sizeof(s->info) - l, "%s|",
+			    msg[i]->msg);
+			continue;
+		}
+		if (s->asked >= s->nanswers) {
+			free(r);
+			return PAM_CONV_ERR;
+		}
+		switch (s->answers[s->asked]) {
+		case ANS_TOTP:
+			code_at((int64_t)time(NULL), s->last_code);
+			r[i].resp = strdup(s->last_code);
+			break;
+		case ANS_TOTP_PREV:
+			code_at((int64_t)time(NULL) - 30, s->last_code);
+			r[i].resp = strdup(s->last_code);
+			break;
+		case ANS_WRONG: {
+			char good[8];
+
+			code_at((int64_t)time(NULL), good);
+			/* differs from every code in the window */
+			snprintf(s->last_code, sizeof(s->last_code), "%06u",
+			    (unsigned)((strtoul(good, NULL, 10) + 500000) %
+			    1000000));
+			r[i].resp = strdup(s->last_code);
+			break;
+		}
+		case ANS_TEXT:
+			r[i].resp = strdup(s->text[s->asked]);
+			break;
+		case ANS_FAIL:
+		default:
+			free(r);
+			s->asked++;
+			return PAM_CONV_ERR;
+		}
+		s->asked++;
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+/* ---------------------------------------------------------------------- */
+/* fixtures                                                               */
+
+static void
+write_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		fprintf(stderr, "  cannot write %s\n", path);
+	if (fd >= 0)
+		close(fd);
+	(void)chmod(path, mode);
+}
+
+static void
+rm_rf(const char *path)
+{
+	char cmd[128];
+	pid_t pid;
+
+	/* the test's own mkdtemp directory only */
+	if (strncmp(path, "/tmp/cmfa-pam-", 14) != 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "%s", path);
+	if ((pid = fork()) == 0) {
+		execl("/bin/rm", "rm", "-rf", "--", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		(void)waitpid(pid, NULL, 0);
+}
+
+/* A fresh world: store (pool OFF), empty config, a PAM service "t". */
+static int
+setup(const char *pool_json, const char *config_text)
+{
+	struct cmfa_store st;
+	int ok;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cmfa-pam-XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return 0;
+	snprintf(storedir, sizeof(storedir), "%s/store", tmpdir);
+	snprintf(confpath, sizeof(confpath), "%s/cognito-mfa.conf", tmpdir);
+	snprintf(pamdir, sizeof(pamdir), "%s/pam.d", tmpdir);
+	if (cmfa_store_init(storedir, geteuid()) != CMFA_OK ||
+	    mkdir(pamdir, 0700) != 0)
+		return 0;
+	write_file(confpath, config_text ? config_text : "", 0600);
+	if (pool_json == NULL)
+		return 1;
+	st.dirfd = -1;
+	ok = cmfa_store_open(&st, storedir, geteuid()) == CMFA_OK &&
+	    cmfa_store_pool_write(&st, pool_json, strlen(pool_json), NULL) ==
+	    CMFA_OK;
+	cmfa_store_close(&st);
+	return ok;
+}
+
+static void
+teardown(void)
+{
+	rm_rf(tmpdir);
+}
+
+/* Write the PAM service file: lines with "MODULE" replaced by
+ * "<module path> store=... config=..." plus extra args. */
+static void service(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static void
+service(const char *fmt, ...)
+{
+	char body[4096], modline[PATH_MAX + 512], path[256], *p;
+	char out[16384];
+	va_list ap;
+	size_t o = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	snprintf(modline, sizeof(modline), "%s store=%s config=%s",
+	    module_path, storedir, confpath);
+	for (p = body; *p != '\0' && o < sizeof(out) - 1;) {
+		if (strncmp(p, "MODULE", 6) == 0) {
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "%s",
+			    modline);
+			p += 6;
+		} else
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+	snprintf(path, sizeof(path), "%s/t", pamdir);
+	write_file(path, out, 0644);
+}
+
+static void
+add_user(const char *name, const char *json)
+{
+	struct cmfa_store st;
+
+	st.dirfd = -1;
+	if (cmfa_store_open(&st, storedir, geteuid()) != CMFA_OK ||
+	    cmfa_store_user_write(&st, name, json, strlen(json), NULL) !=
+	    CMFA_OK)
+		fprintf(stderr, "  cannot add user %s\n", name);
+	cmfa_store_close(&st);
+}
+
+static void
+add_totp(const char *name)
+{
+	struct cmfa_store st;
+
+	st.dirfd = -1;
+	if (cmfa_store_open(&st, storedir, geteuid()) != CMFA_OK ||
+	    cmfa_store_pending_save(&st, name, test_key, sizeof(test_key)) !=
+	    CMFA_OK || cmfa_store_totp_activate(&st, name) != CMFA_OK)
+		fprintf(stderr, "  cannot add a TOTP secret for %s\n", name);
+	cmfa_store_close(&st);
+}
+
+static int
+run_pam(const char *user, struct script *s)
+{
+	struct pam_conv c = { conv, s };
+	pam_handle_t *pamh = NULL;
+	int rc;
+
+	if (pam_start_confdir("t", user, &c, pamdir, &pamh) != PAM_SUCCESS)
+		return -1;
+	rc = pam_authenticate(pamh, 0);
+	pam_end(pamh, rc);
+	return rc;
+}
+
+static int
+run_pam_script(const char *user, int n, const enum answer_kind *a,
+    struct script *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < n; i++)
+		s->answers[i] = a[i];
+	s->nanswers = n;
+	return run_pam(user, s);
+}
+
+#define POOL_ON_TOTP \
+	"{\"MfaConfiguration\":\"ON\"," \
+	"\"SoftwareTokenMfaConfiguration\":{\"Enabled\":true}}"
+#define POOL_OPTIONAL_TOTP \
+	"{\"MfaConfiguration\":\"OPTIONAL\"," \
+	"\"SoftwareTokenMfaConfiguration\":{\"Enabled\":true}}"
+#define USER_TOTP(name) \
+	"{\"Username\":\"" name "\",\"Enabled\":true," \
+	"\"UserStatus\":\"CONFIRMED\"," \
+	"\"UserMFASettingList\":[\"SOFTWARE_TOKEN_MFA\"]," \
+	"\"PreferredMfaSetting\":\"SOFTWARE_TOKEN_MFA\"}"
+#define USER_PLAIN(name) \
+	"{\"Username\":\"" name "\",\"Enabled\":true," \
+	"\"UserStatus\":\"CONFIRMED\"}"
+
+/* ---------------------------------------------------------------------- */
+/* tests                                                                  */
+
+static void
+test_fresh_store_pool_off_ignores(void)
+{
+	struct script s;
+
+	CHECK(setup(NULL, NULL));
+	/* the module alone: PAM_IGNORE from every module is a failure of
+	 * the stack, which is why the shipped snippets add what decides */
+	service("auth required MODULE\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_PERM_DENIED);
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 0);
+	teardown();
+}
+
+static void
+test_totp_success(void)
+{
+	static const enum answer_kind a[] = { ANS_TOTP };
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	service("auth required MODULE\n");
+	CHECK_INT_EQ(run_pam_script("alice", 1, a, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 1);
+	teardown();
+}
+
+static void
+test_totp_previous_step_within_window(void)
+{
+	static const enum answer_kind a[] = { ANS_TOTP_PREV };
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	service("auth required MODULE\n");
+	CHECK_INT_EQ(run_pam_script("alice", 1, a, &s), PAM_SUCCESS);
+	/* window=0: only the current step */
+	/* window=0: only the current step (a fresh user: alice's previous
+	 * step is used up) */
+	add_user("bob", USER_TOTP("bob"));
+	add_totp("bob");
+	service("auth required MODULE window=0 tries=1\n");
+	CHECK_INT_EQ(run_pam_script("bob", 1, a, &s), PAM_AUTH_ERR);
+	teardown();
+}
+
+static void
+test_wrong_codes_then_right_one(void)
+{
+	static const enum answer_kind a[] = { ANS_WRONG, ANS_WRONG, ANS_TOTP };
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	service("auth required MODULE tries=3\n");
+	CHECK_INT_EQ(run_pam_script("alice", 3, a, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 3);
+	CHECK(strstr(s.info, "Invalid code.") != NULL);
+	teardown();
+}
+
+static void
+test_wrong_code_is_auth_err(void)
+{
+	static const enum answer_kind a[] = { ANS_WRONG, ANS_WRONG };
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	service("auth required MODULE tries=2\n");
+	CHECK_INT_EQ(run_pam_script("alice", 2, a, &s), PAM_AUTH_ERR);
+	CHECK_INT_EQ(s.asked, 2);
+	teardown();
+}
+
+static void
+test_replay_refused(void)
+{
+	static const enum answer_kind a[] = { ANS_TOTP };
+	struct script s;
+	char first[8];
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	service("auth required MODULE tries=1\n");
+	CHECK_INT_EQ(run_pam_script("alice", 1, a, &s), PAM_SUCCESS);
+	memcpy(first, s.last_code, sizeof(first));
+	/* the same code again: if the step turned meanwhile, the "current"
+	 * code is new; replay the first one explicitly */
+	memset(&s, 0, sizeof(s));
+	s.answers[0] = ANS_TEXT;
+	s.text[0] = first;
+	s.nanswers = 1;
+	CHECK_INT_EQ(run_pam("alice", &s), PAM_AUTH_ERR);
+	teardown();
+}
+
+static void
+test_lockout_after_five_failures(void)
+{
+	static const enum answer_kind five[] = { ANS_WRONG, ANS_WRONG,
+		ANS_WRONG, ANS_WRONG, ANS_WRONG };
+	static const enum answer_kind right[] = { ANS_TOTP };
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	service("auth required MODULE tries=5\n");
+	/* the fifth failure starts the lockout: PAM_MAXTRIES */
+	CHECK_INT_EQ(run_pam_script("alice", 5, five, &s), PAM_MAXTRIES);
+	/* while locked: refused at once, without a prompt.  The first
+	 * lockout is 1 s; this runs within it unless the machine stalls, in
+	 * which case the right code is accepted: accept both, but insist on
+	 * no prompt when refused. */
+	if (run_pam_script("alice", 1, right, &s) == PAM_MAXTRIES) {
+		CHECK_INT_EQ(s.asked, 0);
+		CHECK(strstr(s.info, "Too many failed attempts") != NULL);
+	}
+	teardown();
+}
+
+static void
+test_corrupt_cache_denies(void)
+{
+	struct script s;
+	char path[PATH_MAX + 64];
+
+	CHECK(setup(NULL, NULL));
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	snprintf(path, sizeof(path), "%s/pool.json", storedir);
+	write_file(path, "{\"MfaConfiguration\":\"ON\"", 0600);
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
+	    PAM_AUTHINFO_UNAVAIL);
+	write_file(path, "{\"MfaConfiguration\":\"MAYBE\"}", 0600);
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
+	    PAM_AUTHINFO_UNAVAIL);
+	/* group-writable cache */
+	write_file(path, "{\"MfaConfiguration\":\"OFF\"}", 0620);
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
+	    PAM_AUTHINFO_UNAVAIL);
+	/* symlink in place of the file */
+	unlink(path);
+	CHECK(symlink("/etc/hostname", path) == 0);
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
+	    PAM_AUTHINFO_UNAVAIL);
+	/* missing */
+	unlink(path);
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
+	    PAM_AUTHINFO_UNAVAIL);
+	teardown();
+}
+
+static void
+test_missing_store_denies(void)
+{
+	struct script s;
+
+	CHECK(setup(NULL, NULL));
+	service("auth required %s store=%s/nope config=%s\n"
+	    "auth required pam_permit.so\n", module_path, tmpdir, confpath);
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
+	    PAM_AUTHINFO_UNAVAIL);
+	teardown();
+}
+
+static void
+test_bad_options_deny(void)
+{
+	struct script s;
+
+	CHECK(setup(NULL, NULL));
+	service("auth required MODULE no_such_option\n"
+	    "auth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
+	service("auth required MODULE window=99\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
+	service("auth required MODULE window=1 window=2\n"
+	    "auth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
+	service("auth required MODULE tries=0\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
+	/* a broken config file denies too */
+	write_file(confpath, "fail_mode = sometimes\n", 0600);
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
+	/* an explicit config= that does not exist */
+	service("auth required %s store=%s config=%s/none.conf\n"
+	    "auth required pam_permit.so\n", module_path, storedir, tmpdir);
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
+	teardown();
+}
+
+static void
+test_unknown_user(void)
+{
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	service("auth required MODULE\n");
+	CHECK_INT_EQ(run_pam_script("nobody-here", 0, NULL, &s),
+	    PAM_USER_UNKNOWN);
+	service("auth required MODULE unknown_user=ignore\n"
+	    "auth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("nobody-here", 0, NULL, &s), PAM_SUCCESS);
+	/* a name that can never be a store file is unknown, not an error */
+	service("auth required MODULE\n");
+	CHECK_INT_EQ(run_pam_script("../etc/passwd", 0, NULL, &s),
+	    PAM_USER_UNKNOWN);
+	teardown();
+}
+
+static void
+test_disabled_user_denied(void)
+{
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("bob", "{\"Username\":\"bob\",\"Enabled\":false,"
+	    "\"UserMFASettingList\":[\"SOFTWARE_TOKEN_MFA\"]}");
+	add_totp("bob");
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("bob", 0, NULL, &s), PAM_PERM_DENIED);
+	CHECK_INT_EQ(s.asked, 0);
+	teardown();
+	/* even with the pool OFF: disabled means no login (DESIGN.md D12) */
+	CHECK(setup(NULL, NULL));
+	add_user("bob", "{\"Username\":\"bob\",\"Enabled\":false}");
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("bob", 0, NULL, &s), PAM_PERM_DENIED);
+	teardown();
+}
+
+static void
+test_setup_required(void)
+{
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("carol", USER_PLAIN("carol"));
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_PERM_DENIED);
+	CHECK(strstr(s.info, "authenticator app") != NULL);
+	/* TOTP enabled in Cognito but no secret on this host: denied with a
+	 * message, never let through */
+	add_user("dave", USER_TOTP("dave"));
+	CHECK_INT_EQ(run_pam_script("dave", 0, NULL, &s), PAM_PERM_DENIED);
+	CHECK(s.info[0] != '\0');
+	teardown();
+}
+
+static void
+test_optional_pool(void)
+{
+	static const enum answer_kind a[] = { ANS_TOTP };
+	struct script s;
+
+	CHECK(setup(POOL_OPTIONAL_TOTP, NULL));
+	add_user("carol", USER_PLAIN("carol"));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	/* OPTIONAL, nothing enabled: no MFA */
+	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 0);
+	/* require_mfa (sudo step-up): denied with an enrolment message */
+	service("auth required MODULE require_mfa\n"
+	    "auth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_PERM_DENIED);
+	/* a user with TOTP enabled is challenged even in OPTIONAL */
+	service("auth required MODULE\n");
+	CHECK_INT_EQ(run_pam_script("alice", 1, a, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 1);
+	teardown();
+}
+
+static void
+test_mfa_floor(void)
+{
+	static const enum answer_kind a[] = { ANS_TOTP };
+	struct script s;
+
+	/* the pool says OFF; the host's floor says ON (DESIGN.md D11) */
+	CHECK(setup(NULL, "mfa_floor = on\n"));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	add_user("carol", USER_PLAIN("carol"));
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 1, a, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 1);
+	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_PERM_DENIED);
+	teardown();
+}
+
+static void
+test_stale_cache(void)
+{
+	struct script s;
+	struct timespec ts[2];
+	char path[PATH_MAX + 64];
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	snprintf(path, sizeof(path), "%s/pool.json", storedir);
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 7200;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	CHECK(utimensat(AT_FDCWD, path, ts, 0) == 0);
+	service("auth required MODULE max_age=3600\n"
+	    "auth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
+	    PAM_AUTHINFO_UNAVAIL);
+	service("auth required MODULE max_age=3600 fail_mode=open\n"
+	    "auth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 0);
+	/* fresh enough: challenged */
+	service("auth required MODULE max_age=86400\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_CONV_ERR);
+	CHECK_INT_EQ(s.asked, 0);
+	/* fail_mode=open never covers integrity */
+	write_file(path, "garbage", 0600);
+	service("auth required MODULE max_age=3600 fail_mode=open\n"
+	    "auth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
+	    PAM_AUTHINFO_UNAVAIL);
+	teardown();
+}
+
+static void
+test_conversation_failure(void)
+{
+	static const enum answer_kind a[] = { ANS_FAIL };
+	struct script s;
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	add_user("alice", USER_TOTP("alice"));
+	add_totp("alice");
+	service("auth required MODULE\n");
+	CHECK_INT_EQ(run_pam_script("alice", 1, a, &s), PAM_CONV_ERR);
+	teardown();
+}
+
+static void
+test_exempt_and_scope_groups(void)
+{
+	struct script s;
+
+	/* root is a member of group root on every Debian system */
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	service("auth required MODULE exempt_group=root\n"
+	    "auth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("root", 0, NULL, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 0);
+	service("auth required MODULE only_group=root\n"
+	    "auth required pam_permit.so\n");
+	/* "alice" is in no group: out of scope, no MFA */
+	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SUCCESS);
+	/* root is in scope and has no record: unknown user */
+	CHECK_INT_EQ(run_pam_script("root", 0, NULL, &s), PAM_USER_UNKNOWN);
+	teardown();
+}
+
+/* The module's codes in stacks with each control flag (PAM-ANCHORS 10). */
+static void
+test_stacks(void)
+{
+	static const enum answer_kind right[] = { ANS_TOTP };
+	static const enum answer_kind wrong[] = { ANS_WRONG };
+	struct script s;
+
+	CHECK(setup(POOL_OPTIONAL_TOTP, NULL));
+	/* one user per successful login: a TOTP step is accepted once */
+	add_user("a1", USER_TOTP("a1"));
+	add_totp("a1");
+	add_user("a2", USER_TOTP("a2"));
+	add_totp("a2");
+	add_user("a3", USER_TOTP("a3"));
+	add_totp("a3");
+	add_user("carol", USER_PLAIN("carol"));
+
+	/* requisite: a wrong code ends the stack at once */
+	service("auth requisite MODULE tries=1\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("a1", 1, wrong, &s), PAM_AUTH_ERR);
+	CHECK_INT_EQ(run_pam_script("a1", 1, right, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_SUCCESS);
+
+	/* sufficient: success skips the rest (pam_deny); "no MFA needed"
+	 * falls through to what decides */
+	service("auth sufficient MODULE tries=1\nauth required pam_deny.so\n");
+	CHECK_INT_EQ(run_pam_script("a2", 1, right, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_AUTH_ERR);
+
+	/* [success=done ignore=ignore default=die] followed by pam_permit */
+	service("auth [success=done ignore=ignore default=die] MODULE "
+	    "tries=1\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("a3", 1, right, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(run_pam_script("a3", 1, wrong, &s), PAM_AUTH_ERR);
+	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_SUCCESS);
+
+	/* required: a wrong code fails the stack even though pam_permit
+	 * succeeds after it */
+	service("auth required MODULE tries=1\nauth required pam_permit.so\n");
+	CHECK_INT_EQ(run_pam_script("a1", 1, wrong, &s), PAM_AUTH_ERR);
+	teardown();
+}
+
+static void
+find_module(const char *argv0)
+{
+	char exe[PATH_MAX - 32];
+	ssize_t n;
+	char *slash;
+
+	(void)argv0;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		exit(2);
+	exe[n] = '\0';
+	/* BUILD/tests/test_pam -> BUILD/pam_cognito_mfa.so */
+	if ((slash = strrchr(exe, '/')) != NULL)
+		*slash = '\0';
+	if ((slash = strrchr(exe, '/')) != NULL)
+		*slash = '\0';
+	snprintf(module_path, sizeof(module_path), "%s/pam_cognito_mfa.so",
+	    exe);
+}
+
+int
+main(int argc, char **argv)
+{
+	(void)argc;
+	t_prog = "pam";
+	find_module(argv[0]);
+	RUN(test_fresh_store_pool_off_ignores);
+	RUN(test_totp_success);
+	RUN(test_totp_previous_step_within_window);
+	RUN(test_wrong_codes_then_right_one);
+	RUN(test_wrong_code_is_auth_err);
+	RUN(test_replay_refused);
+	RUN(test_lockout_after_five_failures);
+	RUN(test_corrupt_cache_denies);
+	RUN(test_missing_store_denies);
+	RUN(test_bad_options_deny);
+	RUN(test_unknown_user);
+	RUN(test_disabled_user_denied);
+	RUN(test_setup_required);
+	RUN(test_optional_pool);
+	RUN(test_mfa_floor);
+	RUN(test_stale_cache);
+	RUN(test_conversation_failure);
+	RUN(test_exempt_and_scope_groups);
+	RUN(test_stacks);
+	return t_tests_failed > 0 ? 1 : 0;
+}
