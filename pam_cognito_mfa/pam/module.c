@@ -149,7 +149,7 @@ ctx_init(struct cmfa_pam_ctx *c, pam_handle_t *pamh, int flags, int argc,
 	err[0] = '\0';
 	if (cmfa_pam_opts_parse(argc, argv, c->owner, &c->opts, err,
 	    sizeof(err)) != CMFA_OK) {
-		snprintf(c->why, sizeof(c->why), "configuration: %s", err);
+		snprintf(c->why, sizeof(c->why), "configuration: %.400s", err);
 		return CMFA_RES_SYSTEM;
 	}
 	c->log.debug = c->opts.debug;
