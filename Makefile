@@ -150,11 +150,10 @@ fuzz:
 bench: all $(BENCHES)
 	@tests/run-bench $(BUILD)
 
-# Debian packages the build and every test need; only the missing ones
-# are installed, so this is a no-op on a machine that has them all.
-DEB_DEPS := build-essential pkg-config clang llvm libclang-rt-14-dev \
-	libpam0g-dev libssl-dev libcjson-dev oathtool valgrind \
-	libpam-wrapper libpamtest0-dev pamtester
+# Debian packages the build and every test need (packaging/deps-debian.txt);
+# only the missing ones are installed, so this is a no-op on a machine
+# that has them all.
+DEB_DEPS := $(shell sed -e 's/\#.*//' packaging/deps-debian.txt)
 deps:
 	@missing=""; for p in $(DEB_DEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -185,7 +184,7 @@ uninstall:
 		"$(LOCALSTATEDIR)/cognito-mfa (store: TOTP secrets, state)"
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $$(find include pam_cognito_mfa tests -name '*.[ch]')
 
 clean:
 	rm -rf build

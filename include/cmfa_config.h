@@ -42,10 +42,10 @@
 #define CMFA_CONFIG_DEFAULT_PATH "/etc/cognito-mfa/cognito-mfa.conf"
 #endif
 
-#define CMFA_CONFIG_MAX (64u * 1024u) /* bytes of the file */
-#define CMFA_CONFIG_LINE_MAX 1024 /* bytes of a line */
-#define CMFA_CONFIG_PATH_MAX 4095 /* bytes of a path value */
-#define CMFA_CONFIG_GROUP_MAX 32 /* bytes of a group name */
+#define CMFA_CONFIG_MAX (64u * 1024u)     /* bytes of the file */
+#define CMFA_CONFIG_LINE_MAX 1024         /* bytes of a line */
+#define CMFA_CONFIG_PATH_MAX 4095         /* bytes of a path value */
+#define CMFA_CONFIG_GROUP_MAX 32          /* bytes of a group name */
 #define CMFA_CONFIG_MAX_AGE_MAX 31536000u /* one year */
 #define CMFA_CONFIG_GRACE_MAX 3600u
 #define CMFA_CONFIG_WINDOW_MAX 10u
@@ -59,7 +59,7 @@ enum cmfa_fail_mode {
 
 enum cmfa_unknown_user {
 	CMFA_UNKNOWN_DENY = 0, /* no record: PAM_USER_UNKNOWN */
-	CMFA_UNKNOWN_IGNORE /* no record: PAM_IGNORE */
+	CMFA_UNKNOWN_IGNORE    /* no record: PAM_IGNORE */
 };
 
 /*
@@ -68,15 +68,15 @@ enum cmfa_unknown_user {
  */
 struct cmfa_config {
 	char store[CMFA_CONFIG_PATH_MAX + 1]; /* /var/lib/cognito-mfa */
-	enum cmfa_mfa_level mfa_floor; /* off (D11) */
-	uint32_t max_age; /* 0: off; seconds */
-	enum cmfa_fail_mode fail_mode; /* closed */
-	enum cmfa_unknown_user unknown_user; /* deny */
-	uint32_t window; /* 1 TOTP step either side */
+	enum cmfa_mfa_level mfa_floor;        /* off (D11) */
+	uint32_t max_age;                     /* 0: off; seconds */
+	enum cmfa_fail_mode fail_mode;        /* closed */
+	enum cmfa_unknown_user unknown_user;  /* deny */
+	uint32_t window;                      /* 1 TOTP step either side */
 	char exempt_group[CMFA_CONFIG_GROUP_MAX + 1]; /* none */
-	char only_group[CMFA_CONFIG_GROUP_MAX + 1]; /* none */
-	uint32_t grace; /* 0: off; seconds */
-	bool allow_unverified_destinations; /* no */
+	char only_group[CMFA_CONFIG_GROUP_MAX + 1];   /* none */
+	uint32_t grace;                               /* 0: off; seconds */
+	bool allow_unverified_destinations;           /* no */
 };
 
 void cmfa_config_defaults(struct cmfa_config *cfg);

@@ -29,15 +29,16 @@
 
 /* MFA factors, numbered in Cognito's order for choice lists. */
 enum cmfa_factor {
-	CMFA_FACTOR_SMS = 0,	/* SMS_MFA */
-	CMFA_FACTOR_TOTP = 1,	/* SOFTWARE_TOKEN_MFA */
-	CMFA_FACTOR_EMAIL = 2,	/* EMAIL_OTP */
+	CMFA_FACTOR_SMS = 0,   /* SMS_MFA */
+	CMFA_FACTOR_TOTP = 1,  /* SOFTWARE_TOKEN_MFA */
+	CMFA_FACTOR_EMAIL = 2, /* EMAIL_OTP */
 	CMFA_FACTOR__COUNT
 };
 #define CMFA_FACTOR_NONE (-1)
 #define CMFA_FBIT(f) (1u << (unsigned)(f))
-#define CMFA_FACTORS_ALL (CMFA_FBIT(CMFA_FACTOR_SMS) | \
-	CMFA_FBIT(CMFA_FACTOR_TOTP) | CMFA_FBIT(CMFA_FACTOR_EMAIL))
+#define CMFA_FACTORS_ALL                                                       \
+	(CMFA_FBIT(CMFA_FACTOR_SMS) | CMFA_FBIT(CMFA_FACTOR_TOTP) |            \
+	    CMFA_FBIT(CMFA_FACTOR_EMAIL))
 
 /* "SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"; "?" when out of range. */
 const char *cmfa_factor_name(enum cmfa_factor f);
@@ -62,8 +63,8 @@ enum cmfa_err cmfa_mfa_level_parse(const char *s, size_t len,
 
 /* A refusal in Cognito's words, ready for the CLI's error line. */
 struct cmfa_verr {
-	char type[64];		/* e.g. "InvalidParameterException" */
-	char message[1024];	/* Cognito's message text */
+	char type[64];      /* e.g. "InvalidParameterException" */
+	char message[1024]; /* Cognito's message text */
 };
 
 /* Limits on every JSON document we parse. */
@@ -88,19 +89,19 @@ enum cmfa_err cmfa_json_parse(const char *p, size_t len, size_t max,
  * block left out is a factor turned off).
  */
 struct cmfa_pool_config {
-	enum cmfa_mfa_level mfa;	/* MfaConfiguration; absent: OFF */
-	bool sms;			/* SmsMfaConfiguration present */
-	const char *sms_message;	/* SmsAuthenticationMessage or NULL */
-	const char *sns_caller_arn;	/* SmsConfiguration.SnsCallerArn */
-	const char *sns_external_id;	/* SmsConfiguration.ExternalId */
-	const char *sns_region;		/* SmsConfiguration.SnsRegion */
-	bool totp;			/* SoftwareTokenMfaConfiguration.Enabled */
-	bool email;			/* EmailMfaConfiguration present */
-	const char *email_message;	/* EmailMfaConfiguration.Message */
-	const char *email_subject;	/* EmailMfaConfiguration.Subject */
-	bool webauthn;			/* WebAuthnConfiguration present */
-	const char *user_pool_id;	/* requests only; NULL in responses */
-	cJSON *doc;			/* owns the strings; unknown keys kept */
+	enum cmfa_mfa_level mfa;     /* MfaConfiguration; absent: OFF */
+	bool sms;                    /* SmsMfaConfiguration present */
+	const char *sms_message;     /* SmsAuthenticationMessage or NULL */
+	const char *sns_caller_arn;  /* SmsConfiguration.SnsCallerArn */
+	const char *sns_external_id; /* SmsConfiguration.ExternalId */
+	const char *sns_region;      /* SmsConfiguration.SnsRegion */
+	bool totp;                   /* SoftwareTokenMfaConfiguration.Enabled */
+	bool email;                  /* EmailMfaConfiguration present */
+	const char *email_message;   /* EmailMfaConfiguration.Message */
+	const char *email_subject;   /* EmailMfaConfiguration.Subject */
+	bool webauthn;               /* WebAuthnConfiguration present */
+	const char *user_pool_id;    /* requests only; NULL in responses */
+	cJSON *doc;                  /* owns the strings; unknown keys kept */
 };
 
 /*
@@ -154,17 +155,17 @@ enum cmfa_user_status {
 
 /* An AdminGetUser response: one user's record. */
 struct cmfa_user {
-	const char *username;		/* Username (required) */
-	bool enabled;			/* Enabled; absent: true */
+	const char *username; /* Username (required) */
+	bool enabled;         /* Enabled; absent: true */
 	enum cmfa_user_status status;
-	unsigned mfa_list;		/* UserMFASettingList as CMFA_FBITs */
-	bool has_mfa_list;		/* UserMFASettingList present */
-	bool legacy_sms;		/* MFAOptions holds DeliveryMedium SMS */
-	int preferred;			/* PreferredMfaSetting or FACTOR_NONE */
-	const char *phone_number;	/* attribute values, NULL if absent */
+	unsigned mfa_list;        /* UserMFASettingList as CMFA_FBITs */
+	bool has_mfa_list;        /* UserMFASettingList present */
+	bool legacy_sms;          /* MFAOptions holds DeliveryMedium SMS */
+	int preferred;            /* PreferredMfaSetting or FACTOR_NONE */
+	const char *phone_number; /* attribute values, NULL if absent */
 	const char *email;
-	bool phone_verified;		/* phone_number_verified == "true" */
-	bool email_verified;		/* email_verified == "true" */
+	bool phone_verified; /* phone_number_verified == "true" */
+	bool email_verified; /* email_verified == "true" */
 	cJSON *doc;
 };
 
@@ -174,8 +175,8 @@ struct cmfa_user {
  * pattern); attribute names 1..32, values <= 2048; unknown members and
  * unknown factor names in UserMFASettingList kept (ignored by policy).
  */
-enum cmfa_err cmfa_user_parse(const char *p, size_t len,
-    struct cmfa_user *out, struct cmfa_verr *verr);
+enum cmfa_err cmfa_user_parse(const char *p, size_t len, struct cmfa_user *out,
+    struct cmfa_verr *verr);
 
 /* Value of attribute name, or NULL. */
 const char *cmfa_user_attr(const struct cmfa_user *u, const char *name);
@@ -202,16 +203,16 @@ void cmfa_user_free(struct cmfa_user *u);
 
 /* One of SMSMfaSettings / SoftwareTokenMfaSettings / EmailMfaSettings. */
 struct cmfa_mfa_setting {
-	bool present;		/* the block was given */
-	bool has_enabled;	/* "Enabled" given */
+	bool present;     /* the block was given */
+	bool has_enabled; /* "Enabled" given */
 	bool enabled;
-	bool has_preferred;	/* "PreferredMfa" given */
+	bool has_preferred; /* "PreferredMfa" given */
 	bool preferred;
 };
 
 enum cmfa_mfa_pref_kind {
-	CMFA_PREF_ADMIN,	/* AdminSetUserMFAPreference: UserPoolId, Username */
-	CMFA_PREF_SELF		/* SetUserMFAPreference: AccessToken */
+	CMFA_PREF_ADMIN, /* AdminSetUserMFAPreference: UserPoolId, Username */
+	CMFA_PREF_SELF   /* SetUserMFAPreference: AccessToken */
 };
 
 /* A Set/AdminSetUserMFAPreference request. */
@@ -220,9 +221,9 @@ struct cmfa_mfa_pref {
 	struct cmfa_mfa_setting setting[CMFA_FACTOR__COUNT];
 	bool webauthn_present;
 	bool webauthn_enabled;
-	const char *user_pool_id;	/* ADMIN */
-	const char *username;		/* ADMIN */
-	const char *access_token;	/* SELF (sensitive: never logged) */
+	const char *user_pool_id; /* ADMIN */
+	const char *username;     /* ADMIN */
+	const char *access_token; /* SELF (sensitive: never logged) */
 	cJSON *doc;
 };
 
@@ -255,10 +256,10 @@ void cmfa_mfa_pref_free(struct cmfa_mfa_pref *req);
 
 /* The account-recovery setting's primary (priority 1) mechanism. */
 enum cmfa_recovery {
-	CMFA_RECOVERY_UNKNOWN = 0,	/* not synced: no exclusion */
-	CMFA_RECOVERY_ADMIN_ONLY,	/* no self-service recovery */
-	CMFA_RECOVERY_EMAIL,		/* verified_email first */
-	CMFA_RECOVERY_PHONE		/* verified_phone_number first */
+	CMFA_RECOVERY_UNKNOWN = 0, /* not synced: no exclusion */
+	CMFA_RECOVERY_ADMIN_ONLY,  /* no self-service recovery */
+	CMFA_RECOVERY_EMAIL,       /* verified_email first */
+	CMFA_RECOVERY_PHONE        /* verified_phone_number first */
 };
 
 /*
@@ -272,42 +273,42 @@ enum cmfa_err cmfa_user_pool_recovery_parse(const char *p, size_t len,
     enum cmfa_recovery *out, struct cmfa_verr *verr);
 
 enum cmfa_user_state {
-	CMFA_USER_PRESENT = 0,	/* a record, Enabled true */
-	CMFA_USER_NO_RECORD,	/* no users/<name>.json in the store */
-	CMFA_USER_DISABLED,	/* record says Enabled: false */
-	CMFA_USER_REMOVED	/* the sync saw the user leave the pool */
+	CMFA_USER_PRESENT = 0, /* a record, Enabled true */
+	CMFA_USER_NO_RECORD,   /* no users/<name>.json in the store */
+	CMFA_USER_DISABLED,    /* record says Enabled: false */
+	CMFA_USER_REMOVED      /* the sync saw the user leave the pool */
 };
 
 /* Everything the decision depends on.  Plain values; no pointers. */
 struct cmfa_policy_in {
 	/* the pool (cached config) */
 	enum cmfa_mfa_level pool_mfa;
-	unsigned pool_factors;		/* cmfa_pool_factors() */
+	unsigned pool_factors; /* cmfa_pool_factors() */
 	enum cmfa_recovery recovery;
 
 	/* the user (cached record) */
 	enum cmfa_user_state user_state;
-	unsigned user_factors;		/* UserMFASettingList bits */
-	bool has_mfa_list;		/* UserMFASettingList present */
-	bool legacy_sms;		/* MFAOptions names SMS */
-	int preferred;			/* enum cmfa_factor or FACTOR_NONE */
+	unsigned user_factors; /* UserMFASettingList bits */
+	bool has_mfa_list;     /* UserMFASettingList present */
+	bool legacy_sms;       /* MFAOptions names SMS */
+	int preferred;         /* enum cmfa_factor or FACTOR_NONE */
 	bool has_phone, phone_verified;
 	bool has_email, email_verified;
 
 	/* this host */
-	bool totp_secret;		/* an active TOTP secret for the user */
-	bool sms_channel;		/* SMS delivery configured */
-	bool email_channel;		/* email delivery configured */
-	bool allow_unverified;		/* deliver to unverified destinations */
-	enum cmfa_mfa_level floor;	/* mfa_floor (D11) */
+	bool totp_secret;          /* an active TOTP secret for the user */
+	bool sms_channel;          /* SMS delivery configured */
+	bool email_channel;        /* email delivery configured */
+	bool allow_unverified;     /* deliver to unverified destinations */
+	enum cmfa_mfa_level floor; /* mfa_floor (D11) */
 
 	/* module options and their inputs */
-	bool require_mfa;		/* this service demands MFA */
-	bool exempt;			/* member of exempt_group */
-	bool in_scope;			/* member of only_group, or no only_group */
-	bool unknown_user_ignore;	/* unknown_user=ignore */
-	bool stale;			/* cache older than max_age */
-	bool fail_open;			/* fail_mode=open (staleness only) */
+	bool require_mfa;         /* this service demands MFA */
+	bool exempt;              /* member of exempt_group */
+	bool in_scope;            /* member of only_group, or no only_group */
+	bool unknown_user_ignore; /* unknown_user=ignore */
+	bool stale;               /* cache older than max_age */
+	bool fail_open;           /* fail_mode=open (staleness only) */
 };
 
 /*
@@ -315,47 +316,47 @@ struct cmfa_policy_in {
  * to is in the pam/ unit; anything unmapped denies).
  */
 enum cmfa_outcome {
-	CMFA_OUT_DENY = 0,	/* never returned by the policy: the zero value
+	CMFA_OUT_DENY = 0,     /* never returned by the policy: the zero value
 				   of a result that was not filled denies */
-	CMFA_OUT_NO_MFA,	/* PAM_IGNORE: this user needs no MFA */
-	CMFA_OUT_CHALLENGE,	/* ask for out.factor */
-	CMFA_OUT_CHOOSE,	/* let the user pick one of out.choices */
-	CMFA_OUT_SETUP,		/* PAM_PERM_DENIED with an enrolment message */
-	CMFA_OUT_USER_DENIED,	/* PAM_PERM_DENIED: disabled or removed */
-	CMFA_OUT_UNKNOWN_USER,	/* PAM_USER_UNKNOWN */
-	CMFA_OUT_UNAVAILABLE	/* PAM_AUTHINFO_UNAVAIL: stale, fail closed */
+	CMFA_OUT_NO_MFA,       /* PAM_IGNORE: this user needs no MFA */
+	CMFA_OUT_CHALLENGE,    /* ask for out.factor */
+	CMFA_OUT_CHOOSE,       /* let the user pick one of out.choices */
+	CMFA_OUT_SETUP,        /* PAM_PERM_DENIED with an enrolment message */
+	CMFA_OUT_USER_DENIED,  /* PAM_PERM_DENIED: disabled or removed */
+	CMFA_OUT_UNKNOWN_USER, /* PAM_USER_UNKNOWN */
+	CMFA_OUT_UNAVAILABLE   /* PAM_AUTHINFO_UNAVAIL: stale, fail closed */
 };
 
 /* Why: one per decision path, for the log line and the user's message. */
 enum cmfa_reason {
 	CMFA_WHY_NONE = 0,
-	CMFA_WHY_EXEMPT,		/* exempt_group member (logged at notice) */
-	CMFA_WHY_OUT_OF_SCOPE,		/* not in only_group */
-	CMFA_WHY_STALE_OPEN,		/* stale cache, fail_mode=open (warning) */
-	CMFA_WHY_STALE,			/* stale cache, fail_mode=closed */
+	CMFA_WHY_EXEMPT,       /* exempt_group member (logged at notice) */
+	CMFA_WHY_OUT_OF_SCOPE, /* not in only_group */
+	CMFA_WHY_STALE_OPEN,   /* stale cache, fail_mode=open (warning) */
+	CMFA_WHY_STALE,        /* stale cache, fail_mode=closed */
 	CMFA_WHY_USER_DISABLED,
 	CMFA_WHY_USER_REMOVED,
-	CMFA_WHY_POOL_OFF,		/* effective level OFF */
-	CMFA_WHY_NO_RECORD_IGNORED,	/* unknown_user=ignore */
-	CMFA_WHY_NO_RECORD,		/* unknown_user=deny */
-	CMFA_WHY_PREFERRED,		/* the preferred factor */
-	CMFA_WHY_ONLY_ENABLED,		/* the one enabled, usable factor */
-	CMFA_WHY_SEVERAL_ENABLED,	/* several enabled, none preferred */
-	CMFA_WHY_TOTP_REGISTERED,	/* OPTIONAL, authenticator, no settings */
-	CMFA_WHY_OPTIONAL_NO_FACTOR,	/* OPTIONAL and nothing enabled */
-	CMFA_WHY_REQUIRED_AUTO,		/* ON: picked from attributes (3.3 4-7) */
-	CMFA_WHY_ENABLED_NOT_SERVABLE,	/* enabled factors this host can't serve */
-	CMFA_WHY_RECOVERY_CONFLICT,	/* only channel is the recovery channel */
-	CMFA_WHY_NEEDS_SETUP		/* required and nothing to challenge */
+	CMFA_WHY_POOL_OFF,           /* effective level OFF */
+	CMFA_WHY_NO_RECORD_IGNORED,  /* unknown_user=ignore */
+	CMFA_WHY_NO_RECORD,          /* unknown_user=deny */
+	CMFA_WHY_PREFERRED,          /* the preferred factor */
+	CMFA_WHY_ONLY_ENABLED,       /* the one enabled, usable factor */
+	CMFA_WHY_SEVERAL_ENABLED,    /* several enabled, none preferred */
+	CMFA_WHY_TOTP_REGISTERED,    /* OPTIONAL, authenticator, no settings */
+	CMFA_WHY_OPTIONAL_NO_FACTOR, /* OPTIONAL and nothing enabled */
+	CMFA_WHY_REQUIRED_AUTO,      /* ON: picked from attributes (3.3 4-7) */
+	CMFA_WHY_ENABLED_NOT_SERVABLE, /* enabled factors this host can't serve */
+	CMFA_WHY_RECOVERY_CONFLICT, /* only channel is the recovery channel */
+	CMFA_WHY_NEEDS_SETUP        /* required and nothing to challenge */
 };
 
 struct cmfa_policy_out {
 	enum cmfa_outcome outcome;
 	enum cmfa_reason reason;
-	int factor;		/* CHALLENGE: the factor; else FACTOR_NONE */
-	unsigned choices;	/* CHOOSE: >= 2 factor bits, in Cognito order */
-	unsigned setup;		/* SETUP: factors the user could enrol */
-	unsigned unservable;	/* enabled factors this host can't serve */
+	int factor;          /* CHALLENGE: the factor; else FACTOR_NONE */
+	unsigned choices;    /* CHOOSE: >= 2 factor bits, in Cognito order */
+	unsigned setup;      /* SETUP: factors the user could enrol */
+	unsigned unservable; /* enabled factors this host can't serve */
 };
 
 /*

@@ -117,15 +117,15 @@ enum cmfa_err cmfa_otpauth_uri(const char *issuer, const char *account,
  * Character values are derived without table look-ups or branches on the
  * secret's data characters.
  */
-enum cmfa_err cmfa_base32_decode(
-    const char *in, size_t inlen, uint8_t *out, size_t outmax, size_t *outlen);
+enum cmfa_err cmfa_base32_decode(const char *in, size_t inlen, uint8_t *out,
+    size_t outmax, size_t *outlen);
 
 /*
  * Encode: uppercase, no padding, NUL-terminated.  outsz must be at least
  * CMFA_BASE32_ENC_LEN(inlen) + 1, else CMFA_ERR_TOOBIG (out untouched).
  */
-enum cmfa_err cmfa_base32_encode(
-    const uint8_t *in, size_t inlen, char *out, size_t outsz);
+enum cmfa_err cmfa_base32_encode(const uint8_t *in, size_t inlen, char *out,
+    size_t outsz);
 
 /* ---------------------------------------------------------------------- */
 /* Delivered codes                                                        */
@@ -146,8 +146,8 @@ typedef enum cmfa_err (*cmfa_rand_u32_fn)(void *ctx, uint32_t *out);
  * CMFA_ERR_CRYPTO after CMFA_CODE_MAX_REJECTS rejections in a row (with a
  * working RNG the odds are about 2^-775).
  */
-enum cmfa_err cmfa_code_generate_with(
-    cmfa_rand_u32_fn rnd, void *ctx, char out[CMFA_OTP_DIGITS + 1]);
+enum cmfa_err cmfa_code_generate_with(cmfa_rand_u32_fn rnd, void *ctx,
+    char out[CMFA_OTP_DIGITS + 1]);
 /* The same from getrandom(2) (blocking until the pool is initialised). */
 enum cmfa_err cmfa_code_generate(char out[CMFA_OTP_DIGITS + 1]);
 /* len bytes from getrandom(2), for TOTP secrets.  CMFA_ERR_CRYPTO on
@@ -167,8 +167,8 @@ int cmfa_code_format_ok(const char *p, size_t len);
  * time.  CMFA_OK or CMFA_ERR_MISMATCH; CMFA_ERR_INVAL when expected is
  * NULL or not a 6-digit string.
  */
-enum cmfa_err cmfa_code_check(
-    const char *expected, const char *answer, size_t answerlen);
+enum cmfa_err cmfa_code_check(const char *expected, const char *answer,
+    size_t answerlen);
 
 /* ---------------------------------------------------------------------- */
 /* Message templates and masking                                          */
@@ -187,8 +187,8 @@ enum cmfa_err cmfa_code_check(
  * maximum (out unchanged).  out holds the code: wipe it with
  * cmfa_buf_free().
  */
-enum cmfa_err cmfa_template_render(
-    const char *tmpl, size_t tmpl_len, const char *code, struct cmfa_buf *out);
+enum cmfa_err cmfa_template_render(const char *tmpl, size_t tmpl_len,
+    const char *code, struct cmfa_buf *out);
 
 /*
  * Destinations masked as Cognito shows them (reference/COGNITO.md 3.8).
@@ -210,9 +210,9 @@ enum cmfa_err cmfa_template_render(
  * Both write a NUL-terminated string; CMFA_ERR_TOOBIG when outsz is too
  * small (out untouched).  len bounds the input; a NUL inside refuses it.
  */
-enum cmfa_err cmfa_mask_phone(
-    const char *phone, size_t len, char *out, size_t outsz);
-enum cmfa_err cmfa_mask_email(
-    const char *email, size_t len, char *out, size_t outsz);
+enum cmfa_err cmfa_mask_phone(const char *phone, size_t len, char *out,
+    size_t outsz);
+enum cmfa_err cmfa_mask_email(const char *email, size_t len, char *out,
+    size_t outsz);
 
 #endif /* CMFA_OTP_H */

@@ -29,21 +29,21 @@
 
 /* Final results: each is one row of DESIGN.md D6's table. */
 enum cmfa_result {
-	CMFA_RES_DENY = 0,	/* never mapped to anything but a denial */
-	CMFA_RES_CONTINUE,	/* pipeline: go on to the next step */
-	CMFA_RES_VERIFIED,	/* PAM_SUCCESS: a factor verified */
-	CMFA_RES_GRACE,		/* PAM_SUCCESS: a grace record matched */
-	CMFA_RES_NO_MFA,	/* PAM_IGNORE: policy says no MFA for this user */
-	CMFA_RES_WRONG_CODE,	/* PAM_AUTH_ERR */
-	CMFA_RES_LOCKED,	/* PAM_MAXTRIES: locked out (now or just now) */
-	CMFA_RES_SETUP,		/* PAM_PERM_DENIED: enrolment required */
-	CMFA_RES_USER_DENIED,	/* PAM_PERM_DENIED: disabled / removed */
-	CMFA_RES_UNKNOWN_USER,	/* PAM_USER_UNKNOWN */
-	CMFA_RES_UNAVAILABLE,	/* PAM_AUTHINFO_UNAVAIL: cache missing, corrupt,
+	CMFA_RES_DENY = 0,    /* never mapped to anything but a denial */
+	CMFA_RES_CONTINUE,    /* pipeline: go on to the next step */
+	CMFA_RES_VERIFIED,    /* PAM_SUCCESS: a factor verified */
+	CMFA_RES_GRACE,       /* PAM_SUCCESS: a grace record matched */
+	CMFA_RES_NO_MFA,      /* PAM_IGNORE: policy says no MFA for this user */
+	CMFA_RES_WRONG_CODE,  /* PAM_AUTH_ERR */
+	CMFA_RES_LOCKED,      /* PAM_MAXTRIES: locked out (now or just now) */
+	CMFA_RES_SETUP,       /* PAM_PERM_DENIED: enrolment required */
+	CMFA_RES_USER_DENIED, /* PAM_PERM_DENIED: disabled / removed */
+	CMFA_RES_UNKNOWN_USER, /* PAM_USER_UNKNOWN */
+	CMFA_RES_UNAVAILABLE,  /* PAM_AUTHINFO_UNAVAIL: cache missing, corrupt,
 				   untrusted, or stale with fail_mode closed */
-	CMFA_RES_CONV,		/* PAM_CONV_ERR */
-	CMFA_RES_NOMEM,		/* PAM_BUF_ERR */
-	CMFA_RES_SYSTEM,	/* PAM_SYSTEM_ERR: bad options, anything else */
+	CMFA_RES_CONV,         /* PAM_CONV_ERR */
+	CMFA_RES_NOMEM,        /* PAM_BUF_ERR */
+	CMFA_RES_SYSTEM,       /* PAM_SYSTEM_ERR: bad options, anything else */
 	CMFA_RES__MAX
 };
 
@@ -62,8 +62,8 @@ struct cmfa_pam_opts {
 	char config_path[CMFA_CONFIG_PATH_MAX + 1];
 	bool require_mfa;
 	bool debug;
-	unsigned tries;				/* codes per prompt */
-	char prompt[CMFA_PAM_PROMPT_MAX + 1];	/* "" = the default */
+	unsigned tries;                       /* codes per prompt */
+	char prompt[CMFA_PAM_PROMPT_MAX + 1]; /* "" = the default */
 };
 
 /*

@@ -53,8 +53,8 @@
 #define CMFA_STORE_SECRET_MAX 256 /* bytes of a totp/ or pending/ file */
 
 struct cmfa_store {
-	int dirfd; /* the root, O_RDONLY | O_DIRECTORY; -1 closed */
-	uid_t owner; /* every file and directory belongs to it */
+	int dirfd;           /* the root, O_RDONLY | O_DIRECTORY; -1 closed */
+	uid_t owner;         /* every file and directory belongs to it */
 	char path[PATH_MAX]; /* for messages only; never reopened */
 };
 
@@ -84,8 +84,8 @@ enum cmfa_err cmfa_store_init(const char *path, uid_t owner);
  * *st is left closed (dirfd -1), so cmfa_store_close() is always safe
  * after cmfa_store_open().
  */
-enum cmfa_err cmfa_store_open(
-    struct cmfa_store *st, const char *path, uid_t owner);
+enum cmfa_err cmfa_store_open(struct cmfa_store *st, const char *path,
+    uid_t owner);
 
 /* Close the root fd; safe to call twice.  (A struct never passed to
  * cmfa_store_open() must have dirfd -1, not 0.) */
@@ -126,8 +126,8 @@ enum cmfa_err cmfa_store_user_read(const struct cmfa_store *st,
 enum cmfa_err cmfa_store_user_write(const struct cmfa_store *st,
     const char *user, const char *json, size_t len, struct cmfa_verr *verr);
 /* CMFA_ERR_NOTFOUND when there was no record. */
-enum cmfa_err cmfa_store_user_remove(
-    const struct cmfa_store *st, const char *user);
+enum cmfa_err cmfa_store_user_remove(const struct cmfa_store *st,
+    const char *user);
 
 /* ---------------------------------------------------------------------- */
 /* TOTP secrets (DESIGN.md D3)                                            */
@@ -157,14 +157,14 @@ enum cmfa_err cmfa_store_pending_save(const struct cmfa_store *st,
  * code against cmfa_store_pending_load() first.  No pending secret ->
  * CMFA_ERR_NOTFOUND.
  */
-enum cmfa_err cmfa_store_totp_activate(
-    const struct cmfa_store *st, const char *user);
+enum cmfa_err cmfa_store_totp_activate(const struct cmfa_store *st,
+    const char *user);
 
 /* Remove the active / pending secret; CMFA_ERR_NOTFOUND if absent. */
-enum cmfa_err cmfa_store_totp_remove(
-    const struct cmfa_store *st, const char *user);
-enum cmfa_err cmfa_store_pending_remove(
-    const struct cmfa_store *st, const char *user);
+enum cmfa_err cmfa_store_totp_remove(const struct cmfa_store *st,
+    const char *user);
+enum cmfa_err cmfa_store_pending_remove(const struct cmfa_store *st,
+    const char *user);
 
 /* ---------------------------------------------------------------------- */
 /* Per-user state: replay, lockout, grace (DESIGN.md D7; COGNITO.md 3.7)  */
@@ -173,8 +173,8 @@ enum cmfa_err cmfa_store_pending_remove(
 #define CMFA_GRACE_MAX 8
 #define CMFA_GRACE_SERVICE_MAX 32 /* [A-Za-z0-9._+-]{1,32} */
 #define CMFA_GRACE_KEY_LEN 32
-#define CMFA_LOCKOUT_AFTER 5 /* failures before a lockout */
-#define CMFA_LOCKOUT_MAX 900 /* seconds: lockout cap */
+#define CMFA_LOCKOUT_AFTER 5   /* failures before a lockout */
+#define CMFA_LOCKOUT_MAX 900   /* seconds: lockout cap */
 #define CMFA_LOCKOUT_RESET 900 /* seconds without attempts */
 
 /*
@@ -189,8 +189,8 @@ struct cmfa_grace {
 };
 
 struct cmfa_state {
-	uint64_t last_step; /* highest TOTP step accepted (0: none) */
-	uint32_t failures; /* wrong codes since the count (re)started */
+	uint64_t last_step;   /* highest TOTP step accepted (0: none) */
+	uint32_t failures;    /* wrong codes since the count (re)started */
 	int64_t last_failure; /* time of the last wrong code (0: none) */
 	int64_t locked_until; /* locked while now < locked_until */
 	size_t ngrace;
@@ -215,8 +215,8 @@ struct cmfa_state {
  * key, garbage) is CMFA_ERR_PARSE; a well-formed header with another
  * version is CMFA_ERR_VERSION.  *out is set only on success.
  */
-enum cmfa_err cmfa_state_parse(
-    const char *p, size_t len, struct cmfa_state *out);
+enum cmfa_err cmfa_state_parse(const char *p, size_t len,
+    struct cmfa_state *out);
 
 /*
  * The canonical text of st into *out (initialised here with maximum
@@ -224,8 +224,8 @@ enum cmfa_err cmfa_state_parse(
  * inconsistent st (ngrace too big, an invalid service, negative times) is
  * CMFA_ERR_INVAL.  serialize(parse(x)) parses back to the same struct.
  */
-enum cmfa_err cmfa_state_serialize(
-    const struct cmfa_state *st, struct cmfa_buf *out);
+enum cmfa_err cmfa_state_serialize(const struct cmfa_state *st,
+    struct cmfa_buf *out);
 
 /*
  * Lockout, as Cognito does it for MFA codes (COGNITO.md 3.7):
@@ -247,8 +247,8 @@ enum cmfa_err cmfa_state_serialize(
  *    locked_until back to 0, last_step = max(last_step, step), expired
  *    grace entries pruned.
  */
-bool cmfa_state_locked(
-    const struct cmfa_state *st, int64_t now, int64_t *remaining);
+bool cmfa_state_locked(const struct cmfa_state *st, int64_t now,
+    int64_t *remaining);
 void cmfa_state_fail(struct cmfa_state *st, int64_t now);
 void cmfa_state_success(struct cmfa_state *st, int64_t now, uint64_t step);
 
@@ -298,8 +298,8 @@ struct cmfa_state_txn {
 
 enum cmfa_err cmfa_state_begin(const struct cmfa_store *store, const char *user,
     struct cmfa_state_txn *txn, struct cmfa_state *st);
-enum cmfa_err cmfa_state_commit(
-    struct cmfa_state_txn *txn, const struct cmfa_state *st);
+enum cmfa_err cmfa_state_commit(struct cmfa_state_txn *txn,
+    const struct cmfa_state *st);
 void cmfa_state_end(struct cmfa_state_txn *txn);
 
 /*
@@ -307,7 +307,7 @@ void cmfa_state_end(struct cmfa_state_txn *txn);
  * zeroed state, whatever the old file held (even a corrupt one).  The
  * TOTP replay marker is kept when the old state parses.
  */
-enum cmfa_err cmfa_state_reset(
-    const struct cmfa_store *store, const char *user);
+enum cmfa_err cmfa_state_reset(const struct cmfa_store *store,
+    const char *user);
 
 #endif /* CMFA_STORE_H */

@@ -21,20 +21,20 @@
  */
 enum cmfa_err {
 	CMFA_OK = 0,
-	CMFA_ERR_NOMEM,		/* allocation failed, or a buffer maximum hit */
-	CMFA_ERR_INVAL,		/* bad argument from the caller */
-	CMFA_ERR_TOOBIG,	/* input larger than its cap */
-	CMFA_ERR_PARSE,		/* syntax error (JSON, config, state file) */
-	CMFA_ERR_VALIDATION,	/* well-formed but refused by Cognito's rules */
-	CMFA_ERR_NOTFOUND,	/* file or record does not exist */
-	CMFA_ERR_UNTRUSTED,	/* wrong owner, mode, type, symlink, links */
-	CMFA_ERR_IO,		/* read, write, fsync, rename failed */
-	CMFA_ERR_VERSION,	/* store format version not supported */
-	CMFA_ERR_LOCKED,	/* user locked out after failed codes */
-	CMFA_ERR_MISMATCH,	/* wrong code */
-	CMFA_ERR_REPLAY,	/* TOTP step already used */
-	CMFA_ERR_CRYPTO,	/* RNG or HMAC failure */
-	CMFA_ERR_EXISTS,	/* object already exists */
+	CMFA_ERR_NOMEM,      /* allocation failed, or a buffer maximum hit */
+	CMFA_ERR_INVAL,      /* bad argument from the caller */
+	CMFA_ERR_TOOBIG,     /* input larger than its cap */
+	CMFA_ERR_PARSE,      /* syntax error (JSON, config, state file) */
+	CMFA_ERR_VALIDATION, /* well-formed but refused by Cognito's rules */
+	CMFA_ERR_NOTFOUND,   /* file or record does not exist */
+	CMFA_ERR_UNTRUSTED,  /* wrong owner, mode, type, symlink, links */
+	CMFA_ERR_IO,         /* read, write, fsync, rename failed */
+	CMFA_ERR_VERSION,    /* store format version not supported */
+	CMFA_ERR_LOCKED,     /* user locked out after failed codes */
+	CMFA_ERR_MISMATCH,   /* wrong code */
+	CMFA_ERR_REPLAY,     /* TOTP step already used */
+	CMFA_ERR_CRYPTO,     /* RNG or HMAC failure */
+	CMFA_ERR_EXISTS,     /* object already exists */
 	CMFA_ERR__MAX
 };
 
@@ -56,7 +56,7 @@ struct cmfa_buf {
 	uint8_t *p;
 	size_t len;
 	size_t cap;
-	size_t max;	/* len never exceeds this */
+	size_t max; /* len never exceeds this */
 };
 
 void cmfa_buf_init(struct cmfa_buf *b, size_t max);
@@ -169,15 +169,15 @@ enum cmfa_err cmfa_file_read(int dirfd, const char *relpath, uid_t owner,
     size_t max, struct cmfa_buf *out, int64_t *mtime);
 
 /* The same for secrets: also refuses any group or other permission bit. */
-enum cmfa_err cmfa_file_read_secret(int dirfd, const char *relpath,
-    uid_t owner, size_t max, struct cmfa_buf *out, int64_t *mtime);
+enum cmfa_err cmfa_file_read_secret(int dirfd, const char *relpath, uid_t owner,
+    size_t max, struct cmfa_buf *out, int64_t *mtime);
 
 /*
  * cmfa_file_read() of an absolute path whose directory chain passes
  * cmfa_path_trusted() (checked on the fds actually walked).
  */
-enum cmfa_err cmfa_file_read_path(const char *abs_path, uid_t owner,
-    size_t max, struct cmfa_buf *out, int64_t *mtime);
+enum cmfa_err cmfa_file_read_path(const char *abs_path, uid_t owner, size_t max,
+    struct cmfa_buf *out, int64_t *mtime);
 
 /*
  * Every directory from / down to abs_path (inclusive) is a trusted
@@ -187,8 +187,7 @@ enum cmfa_err cmfa_path_trusted(const char *abs_path, uid_t owner);
 
 /* As cmfa_path_trusted(), returning an O_RDONLY | O_DIRECTORY fd to the
  * last directory in *out (the caller closes it). */
-enum cmfa_err cmfa_dir_open_path(const char *abs_path, uid_t owner,
-    int *out);
+enum cmfa_err cmfa_dir_open_path(const char *abs_path, uid_t owner, int *out);
 
 /* Walk relpath below dirfd, every component a trusted directory; *out is
  * an O_RDONLY | O_DIRECTORY fd to the last one (the caller closes it). */

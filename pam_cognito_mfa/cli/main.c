@@ -29,7 +29,8 @@ print_usage_error(const char *what)
 	/* AWS CLI v2 prints usage, then the reason, on stderr, exit 252 */
 	fputs("usage: cognito-mfa [options] <command> [parameters]\n"
 	      "To see help text, you can run:\n\n"
-	      "  cognito-mfa --help\n\n", stderr);
+	      "  cognito-mfa --help\n\n",
+	    stderr);
 	fprintf(stderr, "cognito-mfa: error: %s\n", what);
 }
 
@@ -40,21 +41,23 @@ main(int argc, char **argv)
 		printf("cognito-mfa %s\n", CMFA_VERSION);
 		return CMFA_EXIT_OK;
 	}
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0)) {
+	if (argc == 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)) {
 		fputs(usage, stdout);
 		return CMFA_EXIT_OK;
 	}
 	if (argc < 2)
 		print_usage_error("the following arguments are required: "
-		    "command");
+		                  "command");
 	else {
 		char msg[256];
 
 		/* argv may carry a secret by mistake: echo only a prefix
 		 * of a word that looks like an option or command name */
-		snprintf(msg, sizeof(msg), "argument command: Invalid "
-		    "choice: '%.40s'", argv[1]);
+		snprintf(msg, sizeof(msg),
+		    "argument command: Invalid "
+		    "choice: '%.40s'",
+		    argv[1]);
 		for (char *p = msg; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';

@@ -16,11 +16,11 @@
 #define EXCERPT_MAX 64 /* characters of input quoted in a message */
 
 enum kind {
-	K_PATH, /* absolute path: char[CMFA_CONFIG_PATH_MAX + 1] */
+	K_PATH,   /* absolute path: char[CMFA_CONFIG_PATH_MAX + 1] */
 	K_CHOICE, /* one of names: an enum (int-sized) field */
-	K_UINT, /* 0..max: uint32_t */
-	K_GROUP, /* group name or none: char[CMFA_CONFIG_GROUP_MAX + 1] */
-	K_BOOL /* yes | no: bool */
+	K_UINT,   /* 0..max: uint32_t */
+	K_GROUP,  /* group name or none: char[CMFA_CONFIG_GROUP_MAX + 1] */
+	K_BOOL    /* yes | no: bool */
 };
 
 struct choice {
@@ -31,8 +31,8 @@ struct choice {
 struct key_def {
 	const char *name;
 	enum kind kind;
-	size_t off; /* offsetof(struct cmfa_config, x) */
-	uint32_t max; /* K_UINT */
+	size_t off;                   /* offsetof(struct cmfa_config, x) */
+	uint32_t max;                 /* K_UINT */
 	const struct choice *choices; /* K_CHOICE, NULL-name terminated */
 };
 
@@ -42,38 +42,38 @@ _Static_assert(sizeof(enum cmfa_fail_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum cmfa_unknown_user) == sizeof(int), "enum size");
 
 static const struct choice mfa_levels[] = {
-    {"off", CMFA_MFA_OFF},
-    {"optional", CMFA_MFA_OPTIONAL},
-    {"on", CMFA_MFA_ON},
-    {NULL, 0},
+	{ "off", CMFA_MFA_OFF },
+	{ "optional", CMFA_MFA_OPTIONAL },
+	{ "on", CMFA_MFA_ON },
+	{ NULL, 0 },
 };
 
 static const struct choice fail_modes[] = {
-    {"closed", CMFA_FAIL_CLOSED},
-    {"open", CMFA_FAIL_OPEN},
-    {NULL, 0},
+	{ "closed", CMFA_FAIL_CLOSED },
+	{ "open", CMFA_FAIL_OPEN },
+	{ NULL, 0 },
 };
 
 static const struct choice unknown_users[] = {
-    {"deny", CMFA_UNKNOWN_DENY},
-    {"ignore", CMFA_UNKNOWN_IGNORE},
-    {NULL, 0},
+	{ "deny", CMFA_UNKNOWN_DENY },
+	{ "ignore", CMFA_UNKNOWN_IGNORE },
+	{ NULL, 0 },
 };
 
 #define OFF(f) offsetof(struct cmfa_config, f)
 
 static const struct key_def keys[] = {
-    {"store", K_PATH, OFF(store), 0, NULL},
-    {"mfa_floor", K_CHOICE, OFF(mfa_floor), 0, mfa_levels},
-    {"max_age", K_UINT, OFF(max_age), CMFA_CONFIG_MAX_AGE_MAX, NULL},
-    {"fail_mode", K_CHOICE, OFF(fail_mode), 0, fail_modes},
-    {"unknown_user", K_CHOICE, OFF(unknown_user), 0, unknown_users},
-    {"window", K_UINT, OFF(window), CMFA_CONFIG_WINDOW_MAX, NULL},
-    {"exempt_group", K_GROUP, OFF(exempt_group), 0, NULL},
-    {"only_group", K_GROUP, OFF(only_group), 0, NULL},
-    {"grace", K_UINT, OFF(grace), CMFA_CONFIG_GRACE_MAX, NULL},
-    {"allow_unverified_destinations", K_BOOL,
-	OFF(allow_unverified_destinations), 0, NULL},
+	{ "store", K_PATH, OFF(store), 0, NULL },
+	{ "mfa_floor", K_CHOICE, OFF(mfa_floor), 0, mfa_levels },
+	{ "max_age", K_UINT, OFF(max_age), CMFA_CONFIG_MAX_AGE_MAX, NULL },
+	{ "fail_mode", K_CHOICE, OFF(fail_mode), 0, fail_modes },
+	{ "unknown_user", K_CHOICE, OFF(unknown_user), 0, unknown_users },
+	{ "window", K_UINT, OFF(window), CMFA_CONFIG_WINDOW_MAX, NULL },
+	{ "exempt_group", K_GROUP, OFF(exempt_group), 0, NULL },
+	{ "only_group", K_GROUP, OFF(only_group), 0, NULL },
+	{ "grace", K_UINT, OFF(grace), CMFA_CONFIG_GRACE_MAX, NULL },
+	{ "allow_unverified_destinations", K_BOOL,
+	    OFF(allow_unverified_destinations), 0, NULL },
 };
 
 #define NKEYS CMFA_ARRAY_LEN(keys)
@@ -112,8 +112,8 @@ void
 cmfa_config_defaults(struct cmfa_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	(void)snprintf(
-	    cfg->store, sizeof(cfg->store), "%s", CMFA_STORE_DEFAULT_PATH);
+	(void)snprintf(cfg->store, sizeof(cfg->store), "%s",
+	    CMFA_STORE_DEFAULT_PATH);
 	cfg->mfa_floor = CMFA_MFA_OFF;
 	cfg->max_age = 0;
 	cfg->fail_mode = CMFA_FAIL_CLOSED;
@@ -324,8 +324,8 @@ trim(const char *p, size_t *start, size_t *end)
 }
 
 enum cmfa_err
-cmfa_config_parse(
-    const char *p, size_t len, struct cmfa_config *out, char *err, size_t errsz)
+cmfa_config_parse(const char *p, size_t len, struct cmfa_config *out, char *err,
+    size_t errsz)
 {
 	struct cmfa_config cfg;
 	const struct key_def *def;
@@ -341,8 +341,8 @@ cmfa_config_parse(
 		return CMFA_ERR_INVAL;
 	}
 	if (len > CMFA_CONFIG_MAX) {
-		seterr(
-		    err, errsz, "file larger than %u bytes", CMFA_CONFIG_MAX);
+		seterr(err, errsz, "file larger than %u bytes",
+		    CMFA_CONFIG_MAX);
 		return CMFA_ERR_TOOBIG;
 	}
 	cmfa_config_defaults(&cfg);
@@ -405,7 +405,7 @@ cmfa_config_parse(
 		}
 		seen |= bit;
 		if ((rc = key_set(&cfg, def, line + vs, ve - vs, msg,
-			 sizeof(msg))) != CMFA_OK) {
+		         sizeof(msg))) != CMFA_OK) {
 			seterr(err, errsz, "line %zu: %s", lineno, msg);
 			return rc;
 		}
@@ -427,8 +427,8 @@ cmfa_config_load(const char *path, uid_t owner, struct cmfa_config *out,
 		seterr(err, errsz, "invalid argument");
 		return CMFA_ERR_INVAL;
 	}
-	if ((rc = cmfa_file_read_path(
-		 path, owner, CMFA_CONFIG_MAX, &b, NULL)) != CMFA_OK) {
+	if ((rc = cmfa_file_read_path(path, owner, CMFA_CONFIG_MAX, &b,
+	         NULL)) != CMFA_OK) {
 		excerpt(ex, path, strnlen(path, CMFA_CONFIG_PATH_MAX + 1));
 		seterr(err, errsz, "%s: %s", ex, cmfa_strerror(rc));
 		return rc;

@@ -220,8 +220,7 @@ candidates(const struct cmfa_policy_in *in, unsigned off, int r)
 {
 	unsigned c = 0;
 
-	if (has(off, CMFA_FACTOR_SMS) && in->has_phone &&
-	    r != CMFA_FACTOR_SMS)
+	if (has(off, CMFA_FACTOR_SMS) && in->has_phone && r != CMFA_FACTOR_SMS)
 		c |= FACTOR_BIT_SMS;
 	if (has(off, CMFA_FACTOR_EMAIL) && in->has_email &&
 	    r != CMFA_FACTOR_EMAIL)
@@ -260,8 +259,7 @@ enrollable(const struct cmfa_policy_in *in, unsigned off, int r)
 /* Writing the result                                                     */
 
 static void
-decided(struct cmfa_policy_out *out, enum cmfa_outcome o,
-    enum cmfa_reason why)
+decided(struct cmfa_policy_out *out, enum cmfa_outcome o, enum cmfa_reason why)
 {
 	out->outcome = o;
 	out->reason = why;
@@ -328,26 +326,25 @@ decide_required(const struct cmfa_policy_in *in, unsigned off, unsigned srv,
 	unsigned cands = candidates(in, off, r);
 	unsigned ready = cands & srv;
 
-	if (in->totp_secret && has(off, CMFA_FACTOR_TOTP))	/* a */
+	if (in->totp_secret && has(off, CMFA_FACTOR_TOTP)) /* a */
 		challenge_or_choose(out, FACTOR_BIT_TOTP | ready,
 		    CMFA_WHY_REQUIRED_AUTO);
-	else if (ready != 0)					/* b */
+	else if (ready != 0) /* b */
 		challenge_or_choose(out, ready, CMFA_WHY_REQUIRED_AUTO);
-	else if (cands != 0) {					/* c */
+	else if (cands != 0) { /* c */
 		setup(out, CMFA_WHY_ENABLED_NOT_SERVABLE,
 		    enrollable(in, off, r));
 		out->unservable = cands;
-	} else if (recovery_conflict(in, r))			/* d */
+	} else if (recovery_conflict(in, r)) /* d */
 		setup(out, CMFA_WHY_RECOVERY_CONFLICT, enrollable(in, off, r));
-	else							/* e */
+	else /* e */
 		setup(out, CMFA_WHY_NEEDS_SETUP, enrollable(in, off, r));
 }
 
 /* ---------------------------------------------------------------------- */
 
 void
-cmfa_policy_decide(const struct cmfa_policy_in *in,
-    struct cmfa_policy_out *out)
+cmfa_policy_decide(const struct cmfa_policy_in *in, struct cmfa_policy_out *out)
 {
 	enum cmfa_mfa_level level;
 	unsigned off, srv, en, usable;
@@ -387,7 +384,7 @@ cmfa_policy_decide(const struct cmfa_policy_in *in,
 		decided(out, CMFA_OUT_USER_DENIED, CMFA_WHY_USER_REMOVED);
 		return;
 	case CMFA_USER_DISABLED:
-	default:	/* not a state we know: fail closed */
+	default: /* not a state we know: fail closed */
 		decided(out, CMFA_OUT_USER_DENIED, CMFA_WHY_USER_DISABLED);
 		return;
 	}
@@ -432,13 +429,14 @@ cmfa_policy_decide(const struct cmfa_policy_in *in,
 	usable = en & off & srv;
 	if (usable != 0) {
 		challenge_or_choose(out, usable,
-		    only_factor(usable) != CMFA_FACTOR_NONE ?
-		    CMFA_WHY_ONLY_ENABLED : CMFA_WHY_SEVERAL_ENABLED);
+		    only_factor(usable) != CMFA_FACTOR_NONE
+		        ? CMFA_WHY_ONLY_ENABLED
+		        : CMFA_WHY_SEVERAL_ENABLED);
 		return;
 	}
 
 	if (level == CMFA_MFA_OPTIONAL)
-		decide_optional(in, off, en, out);		/* 10 */
+		decide_optional(in, off, en, out); /* 10 */
 	else
-		decide_required(in, off, srv, out);		/* 11 */
+		decide_required(in, off, srv, out); /* 11 */
 }

@@ -52,13 +52,13 @@ is_separator(unsigned char c)
 }
 
 enum cmfa_err
-cmfa_base32_decode(
-    const char *in, size_t inlen, uint8_t *out, size_t outmax, size_t *outlen)
+cmfa_base32_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax,
+    size_t *outlen)
 {
 	/* by data characters in the last group: pad, bytes, unused bits */
-	static const signed char pad_for[8] = {0, -1, 6, -1, 4, 3, -1, 1};
-	static const uint8_t bytes_for[8] = {0, 0, 1, 0, 2, 3, 0, 4};
-	static const uint8_t unused_bits[8] = {0, 0, 2, 0, 4, 1, 0, 3};
+	static const signed char pad_for[8] = { 0, -1, 6, -1, 4, 3, -1, 1 };
+	static const uint8_t bytes_for[8] = { 0, 0, 1, 0, 2, 3, 0, 4 };
+	static const uint8_t unused_bits[8] = { 0, 0, 2, 0, 4, 1, 0, 3 };
 	const unsigned char *p = (const unsigned char *)in;
 	size_t i, ndata = 0, npad = 0, n, o = 0;
 	uint32_t val = 0, last = 0, ok, acc = 0, nbits = 0;

@@ -51,8 +51,8 @@ os_rand_u32(void *ctx, uint32_t *out)
 }
 
 enum cmfa_err
-cmfa_code_generate_with(
-    cmfa_rand_u32_fn rnd, void *ctx, char out[CMFA_OTP_DIGITS + 1])
+cmfa_code_generate_with(cmfa_rand_u32_fn rnd, void *ctx,
+    char out[CMFA_OTP_DIGITS + 1])
 {
 	uint32_t v = 0;
 	unsigned tries;
@@ -116,8 +116,8 @@ enum cmfa_err
 cmfa_code_check(const char *expected, const char *answer, size_t answerlen)
 {
 	if (expected == NULL ||
-	    !cmfa_code_format_ok(
-		expected, strnlen(expected, CMFA_OTP_DIGITS + 1)))
+	    !cmfa_code_format_ok(expected,
+	        strnlen(expected, CMFA_OTP_DIGITS + 1)))
 		return CMFA_ERR_INVAL;
 	if (!cmfa_code_format_ok(answer, answerlen))
 		return CMFA_ERR_MISMATCH;

@@ -75,7 +75,7 @@ cmfa_otpauth_uri(const char *issuer, const char *account, const uint8_t *key,
 		goto out;
 	if (ilen > 0 &&
 	    ((err = append_pct(out, issuer, ilen)) != CMFA_OK ||
-		(err = cmfa_buf_append_str(out, ":")) != CMFA_OK))
+	        (err = cmfa_buf_append_str(out, ":")) != CMFA_OK))
 		goto out;
 	if ((err = append_pct(out, account, alen)) != CMFA_OK ||
 	    (err = cmfa_buf_append_str(out, "?secret=")) != CMFA_OK ||
@@ -83,7 +83,7 @@ cmfa_otpauth_uri(const char *issuer, const char *account, const uint8_t *key,
 		goto out;
 	if (ilen > 0 &&
 	    ((err = cmfa_buf_append_str(out, "&issuer=")) != CMFA_OK ||
-		(err = append_pct(out, issuer, ilen)) != CMFA_OK))
+	        (err = append_pct(out, issuer, ilen)) != CMFA_OK))
 		goto out;
 	err = cmfa_buf_append_str(out, "&algorithm=SHA1&digits=6&period=30");
 out:

@@ -22,8 +22,8 @@ buf_rollback(struct cmfa_buf *b, size_t start)
 }
 
 enum cmfa_err
-cmfa_template_render(
-    const char *tmpl, size_t tmpl_len, const char *code, struct cmfa_buf *out)
+cmfa_template_render(const char *tmpl, size_t tmpl_len, const char *code,
+    struct cmfa_buf *out)
 {
 	const char *p, *end, *hit;
 	size_t start;
@@ -42,9 +42,9 @@ cmfa_template_render(
 	while ((hit = memmem(p, (size_t)(end - p), CMFA_PLACEHOLDER, PH_LEN)) !=
 	    NULL) {
 		if ((err = cmfa_buf_append(out, p, (size_t)(hit - p))) !=
-			CMFA_OK ||
+		        CMFA_OK ||
 		    (err = cmfa_buf_append(out, code, CMFA_OTP_DIGITS)) !=
-			CMFA_OK)
+		        CMFA_OK)
 			goto out;
 		p = hit + PH_LEN;
 	}

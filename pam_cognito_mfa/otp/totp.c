@@ -95,8 +95,8 @@ enum cmfa_err
 cmfa_hotp(const uint8_t *key, size_t keylen, uint64_t counter, unsigned digits,
     uint32_t *code)
 {
-	static const uint32_t pow10[] = {1000000u, 10000000u, 100000000u};
-	struct hmac h = {NULL, NULL};
+	static const uint32_t pow10[] = { 1000000u, 10000000u, 100000000u };
+	struct hmac h = { NULL, NULL };
 	uint32_t v = 0;
 	enum cmfa_err err;
 
@@ -106,7 +106,7 @@ cmfa_hotp(const uint8_t *key, size_t keylen, uint64_t counter, unsigned digits,
 	if ((err = hmac_open(&h)) != CMFA_OK)
 		goto out;
 	if ((err = hotp_value(&h, key, keylen, counter,
-		 pow10[digits - CMFA_HOTP_DIGITS_MIN], &v)) != CMFA_OK)
+	         pow10[digits - CMFA_HOTP_DIGITS_MIN], &v)) != CMFA_OK)
 		goto out;
 	*code = v;
 out:
@@ -149,7 +149,7 @@ cmfa_totp_verify(const uint8_t *key, size_t keylen, const char *code,
     size_t codelen, int64_t now, unsigned window, uint64_t last_step,
     uint64_t *matched_step)
 {
-	struct hmac h = {NULL, NULL};
+	struct hmac h = { NULL, NULL };
 	char cand[CMFA_OTP_DIGITS];
 	uint32_t v = 0, eq, fresh, any_fresh = 0, any_used = 0;
 	uint64_t s, lo, hi, step, best = 0, mask;

@@ -37,14 +37,14 @@ struct cmfa_pam_ctx {
 	int flags;
 	struct cmfa_log log;
 	struct cmfa_pam_opts opts;
-	uid_t owner;		/* the store's and config's trusted owner */
+	uid_t owner; /* the store's and config's trusted owner */
 	int64_t now;
 
-	const char *user;	/* libpam's */
+	const char *user; /* libpam's */
 	const char *service;
 	const char *rhost;
 	const char *tty;
-	bool user_storable;	/* a valid store name */
+	bool user_storable; /* a valid store name */
 
 	struct cmfa_store store;
 	struct cmfa_pool_config pool;
@@ -58,8 +58,8 @@ struct cmfa_pam_ctx {
 	struct cmfa_policy_in in;
 	struct cmfa_policy_out out;
 
-	int factor;		/* factor challenged, or FACTOR_NONE */
-	char why[512];		/* reason for the log line (no secrets) */
+	int factor;    /* factor challenged, or FACTOR_NONE */
+	char why[512]; /* reason for the log line (no secrets) */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -148,7 +148,7 @@ ctx_init(struct cmfa_pam_ctx *c, pam_handle_t *pamh, int flags, int argc,
 
 	err[0] = '\0';
 	if (cmfa_pam_opts_parse(argc, argv, c->owner, &c->opts, err,
-	    sizeof(err)) != CMFA_OK) {
+	        sizeof(err)) != CMFA_OK) {
 		snprintf(c->why, sizeof(c->why), "configuration: %.400s", err);
 		return CMFA_RES_SYSTEM;
 	}
@@ -193,7 +193,7 @@ load_cache(struct cmfa_pam_ctx *c)
 	    CMFA_OK)
 		return cache_error(c, "store", e, NULL);
 	if ((e = cmfa_store_pool_read(&c->store, &c->pool, &c->synced,
-	    &verr)) != CMFA_OK)
+	         &verr)) != CMFA_OK)
 		return cache_error(c, "pool.json", e, &verr);
 
 	e = cmfa_store_recovery_read(&c->store, &c->recovery, NULL, &verr);
@@ -203,12 +203,12 @@ load_cache(struct cmfa_pam_ctx *c)
 		return cache_error(c, "user-pool.json", e, &verr);
 
 	if (!c->user_storable)
-		return CMFA_RES_CONTINUE;	/* no record can exist */
+		return CMFA_RES_CONTINUE; /* no record can exist */
 	e = cmfa_store_user_read(&c->store, c->user, &c->rec, &t, &verr);
 	if (e == CMFA_OK) {
 		c->have_rec = true;
 		if (t < c->synced)
-			c->synced = t;	/* the older of the two decides */
+			c->synced = t; /* the older of the two decides */
 	} else if (e != CMFA_ERR_NOTFOUND)
 		return cache_error(c, "user record", e, &verr);
 
@@ -264,16 +264,15 @@ decide(struct cmfa_pam_ctx *c)
 	in->floor = cfg->mfa_floor;
 	in->require_mfa = c->opts.require_mfa;
 	in->exempt = in_group(c, cfg->exempt_group);
-	in->in_scope = cfg->only_group[0] == '\0' ||
-	    in_group(c, cfg->only_group);
+	in->in_scope =
+	    cfg->only_group[0] == '\0' || in_group(c, cfg->only_group);
 	in->unknown_user_ignore = cfg->unknown_user == CMFA_UNKNOWN_IGNORE;
 	in->stale = cfg->max_age > 0 && c->now > c->synced &&
 	    c->now - c->synced > (int64_t)cfg->max_age;
 	in->fail_open = cfg->fail_mode == CMFA_FAIL_OPEN;
 
 	cmfa_policy_decide(in, &c->out);
-	snprintf(c->why, sizeof(c->why), "%s",
-	    cmfa_reason_name(c->out.reason));
+	snprintf(c->why, sizeof(c->why), "%s", cmfa_reason_name(c->out.reason));
 	return CMFA_RES_CONTINUE;
 }
 
@@ -323,7 +322,8 @@ grace_key(struct cmfa_pam_ctx *c, uint8_t key[CMFA_GRACE_KEY_LEN])
 	snprintf(material, sizeof(material), "cmfa-grace-1\n%s\n%s\n%ld\n%llu",
 	    c->user, c->tty, (long)sid, start);
 	if (EVP_Digest(material, strlen(material), key, &len, EVP_sha256(),
-	    NULL) != 1 || len != CMFA_GRACE_KEY_LEN)
+	        NULL) != 1 ||
+	    len != CMFA_GRACE_KEY_LEN)
 		return false;
 	return true;
 }
@@ -362,8 +362,10 @@ locked_out(struct cmfa_pam_ctx *c, int64_t remaining)
 {
 	char msg[160];
 
-	snprintf(msg, sizeof(msg), "Too many failed attempts. Try again in "
-	    "%lld seconds.", (long long)remaining);
+	snprintf(msg, sizeof(msg),
+	    "Too many failed attempts. Try again in "
+	    "%lld seconds.",
+	    (long long)remaining);
 	tell(c, PAM_ERROR_MSG, msg);
 	snprintf(c->why, sizeof(c->why), "locked out for %llds",
 	    (long long)remaining);
@@ -404,8 +406,9 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 		cmfa_state_fail(&st, now);
 		snprintf(c->why, sizeof(c->why), "%s",
 		    e == CMFA_ERR_REPLAY ? "code already used" : "wrong code");
-		r = cmfa_state_locked(&st, now, &remaining) ?
-		    CMFA_RES_LOCKED : CMFA_RES_WRONG_CODE;
+		r = cmfa_state_locked(&st, now, &remaining)
+		    ? CMFA_RES_LOCKED
+		    : CMFA_RES_WRONG_CODE;
 	} else {
 		cmfa_state_end(&txn);
 		snprintf(c->why, sizeof(c->why), "TOTP: %s", cmfa_strerror(e));
@@ -413,7 +416,7 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 	}
 	e = cmfa_state_commit(&txn, &st);
 	cmfa_state_end(&txn);
-	if (e != CMFA_OK)	/* an unrecorded attempt must not succeed */
+	if (e != CMFA_OK) /* an unrecorded attempt must not succeed */
 		return state_error(c, e);
 	if (r == CMFA_RES_LOCKED)
 		return locked_out(c, remaining);
@@ -444,8 +447,9 @@ totp_challenge(struct cmfa_pam_ctx *c)
 	for (try = 0; try < c->opts.tries; try++) {
 		if (try > 0)
 			tell(c, PAM_ERROR_MSG, "Invalid code.");
-		r = ask(c, PAM_PROMPT_ECHO_OFF, c->opts.prompt[0] ?
-		    c->opts.prompt : "Authenticator code: ", &answer);
+		r = ask(c, PAM_PROMPT_ECHO_OFF,
+		    c->opts.prompt[0] ? c->opts.prompt : "Authenticator code: ",
+		    &answer);
 		if (r != CMFA_RES_CONTINUE)
 			return r;
 		r = totp_check(c, answer);
@@ -495,7 +499,8 @@ choose(struct cmfa_pam_ctx *c, int *factor)
 	if (r != CMFA_RES_CONTINUE)
 		return r;
 	if (cmfa_parse_u64(answer, strlen(answer), (uint64_t)n, &pick) !=
-	    CMFA_OK || pick == 0) {
+	        CMFA_OK ||
+	    pick == 0) {
 		answer_free(&answer);
 		tell(c, PAM_ERROR_MSG, "Invalid choice.");
 		snprintf(c->why, sizeof(c->why), "invalid factor choice");
@@ -525,18 +530,18 @@ setup_message(struct cmfa_pam_ctx *c)
 
 	if (c->out.reason == CMFA_WHY_RECOVERY_CONFLICT)
 		msg = "Your only MFA destination is also your account recovery "
-		    "channel. Ask your administrator to set up MFA for you.";
+		      "channel. Ask your administrator to set up MFA for you.";
 	else if (c->out.reason == CMFA_WHY_ENABLED_NOT_SERVABLE)
 		msg = "Your MFA method cannot be used on this host. Ask your "
-		    "administrator for another MFA method.";
+		      "administrator for another MFA method.";
 	else if (c->out.setup & CMFA_FBIT(CMFA_FACTOR_TOTP))
 		msg = "Multi-factor authentication is required, but you have "
-		    "no MFA method set up. Ask your administrator to enrol "
-		    "an authenticator app for you.";
+		      "no MFA method set up. Ask your administrator to enrol "
+		      "an authenticator app for you.";
 	else
 		msg = "Multi-factor authentication is required, but no MFA "
-		    "method is available to you on this host. Contact your "
-		    "administrator.";
+		      "method is available to you on this host. Contact your "
+		      "administrator.";
 	tell(c, PAM_ERROR_MSG, msg);
 }
 
@@ -557,7 +562,8 @@ challenge(struct cmfa_pam_ctx *c)
 	case CMFA_OUT_UNKNOWN_USER:
 		return CMFA_RES_UNKNOWN_USER;
 	case CMFA_OUT_UNAVAILABLE:
-		tell(c, PAM_ERROR_MSG, "Multi-factor authentication is "
+		tell(c, PAM_ERROR_MSG,
+		    "Multi-factor authentication is "
 		    "temporarily unavailable.");
 		return CMFA_RES_UNAVAILABLE;
 	case CMFA_OUT_CHALLENGE:
@@ -594,8 +600,9 @@ finish(struct cmfa_pam_ctx *c, enum cmfa_result r)
 	case CMFA_RES_NO_MFA:
 		/* every bypass is logged: break-glass at notice, fail-open
 		 * at warning, ordinary "no MFA needed" at info */
-		prio = c->out.reason == CMFA_WHY_STALE_OPEN ? LOG_WARNING :
-		    c->out.reason == CMFA_WHY_EXEMPT ? LOG_NOTICE : LOG_INFO;
+		prio = c->out.reason == CMFA_WHY_STALE_OPEN ? LOG_WARNING
+		    : c->out.reason == CMFA_WHY_EXEMPT      ? LOG_NOTICE
+		                                            : LOG_INFO;
 		break;
 	case CMFA_RES_SYSTEM:
 	case CMFA_RES_UNAVAILABLE:
@@ -607,11 +614,14 @@ finish(struct cmfa_pam_ctx *c, enum cmfa_result r)
 		prio = LOG_NOTICE;
 		break;
 	}
-	cmfa_log(&c->log, prio, "user=%s service=%s rhost=%s factor=%s "
-	    "outcome=%s reason=%s", c->user ? c->user : "?",
-	    c->service ? c->service : "?", c->rhost ? c->rhost : "-",
-	    c->factor == CMFA_FACTOR_NONE ? "-" :
-	    cmfa_factor_name((enum cmfa_factor)c->factor),
+	cmfa_log(&c->log, prio,
+	    "user=%s service=%s rhost=%s factor=%s "
+	    "outcome=%s reason=%s",
+	    c->user ? c->user : "?", c->service ? c->service : "?",
+	    c->rhost ? c->rhost : "-",
+	    c->factor == CMFA_FACTOR_NONE
+	        ? "-"
+	        : cmfa_factor_name((enum cmfa_factor)c->factor),
 	    cmfa_result_name(r), c->why[0] ? c->why : "-");
 
 	cmfa_memzero(c->key, sizeof(c->key));
@@ -623,8 +633,7 @@ finish(struct cmfa_pam_ctx *c, enum cmfa_result r)
 }
 
 PAM_VISIBLE int
-pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
-    const char **argv)
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct cmfa_pam_ctx c;
 	enum cmfa_result r;

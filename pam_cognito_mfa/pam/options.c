@@ -21,8 +21,8 @@ has_prefix(const char *s, const char *prefix, const char **rest)
 }
 
 static enum cmfa_err
-load_config(int argc, const char **argv, uid_t owner,
-    struct cmfa_pam_opts *o, char *err, size_t errsz)
+load_config(int argc, const char **argv, uid_t owner, struct cmfa_pam_opts *o,
+    char *err, size_t errsz)
 {
 	const char *path = CMFA_CONFIG_DEFAULT_PATH, *v;
 	bool explicit = false;
@@ -33,7 +33,8 @@ load_config(int argc, const char **argv, uid_t owner,
 	for (i = 0; i < argc; i++) {
 		if (argv[i] != NULL && has_prefix(argv[i], "config=", &v)) {
 			if (v[0] != '/' || strlen(v) > CMFA_CONFIG_PATH_MAX) {
-				snprintf(err, errsz, "config: must be an "
+				snprintf(err, errsz,
+				    "config: must be an "
 				    "absolute path");
 				return CMFA_ERR_PARSE;
 			}
@@ -51,8 +52,8 @@ load_config(int argc, const char **argv, uid_t owner,
 	if (e != CMFA_OK) {
 		snprintf(err, errsz, "%s: %s%s%s", o->config_path,
 		    cmfa_strerror(e), why[0] ? ": " : "", why);
-		return e == CMFA_ERR_NOTFOUND ? CMFA_ERR_NOTFOUND :
-		    CMFA_ERR_PARSE;
+		return e == CMFA_ERR_NOTFOUND ? CMFA_ERR_NOTFOUND
+		                              : CMFA_ERR_PARSE;
 	}
 	return CMFA_OK;
 }
@@ -114,7 +115,8 @@ cmfa_pam_opts_parse(int argc, const char **argv, uid_t owner,
 			o.debug = true;
 		else if (has_prefix(arg, "tries=", &v)) {
 			if (cmfa_parse_u64(v, strlen(v), CMFA_PAM_TRIES_MAX,
-			    &n) != CMFA_OK || n == 0) {
+			        &n) != CMFA_OK ||
+			    n == 0) {
 				snprintf(err, errsz, "tries: must be 1..%d",
 				    CMFA_PAM_TRIES_MAX);
 				return CMFA_ERR_PARSE;
@@ -125,8 +127,10 @@ cmfa_pam_opts_parse(int argc, const char **argv, uid_t owner,
 
 			if (len == 0 || len > CMFA_PAM_PROMPT_MAX ||
 			    !cmfa_utf8_printable(v, len, false)) {
-				snprintf(err, errsz, "prompt: must be 1..%d "
-				    "printable characters", CMFA_PAM_PROMPT_MAX);
+				snprintf(err, errsz,
+				    "prompt: must be 1..%d "
+				    "printable characters",
+				    CMFA_PAM_PROMPT_MAX);
 				return CMFA_ERR_PARSE;
 			}
 			memcpy(o.prompt, v, len + 1);

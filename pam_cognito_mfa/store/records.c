@@ -20,13 +20,13 @@ read_doc(const struct cmfa_store *st, const char *rel, struct cmfa_buf *b,
 {
 	if (st == NULL || st->dirfd < 0)
 		return CMFA_ERR_INVAL;
-	return cmfa_file_read(
-	    st->dirfd, rel, st->owner, CMFA_JSON_MAX_BYTES, b, mtime);
+	return cmfa_file_read(st->dirfd, rel, st->owner, CMFA_JSON_MAX_BYTES, b,
+	    mtime);
 }
 
 static enum cmfa_err
-write_doc(
-    const struct cmfa_store *st, const char *rel, const char *json, size_t len)
+write_doc(const struct cmfa_store *st, const char *rel, const char *json,
+    size_t len)
 {
 	return cmfa_file_write_atomic(st->dirfd, rel, json, len, FILE_MODE);
 }
@@ -56,8 +56,8 @@ cmfa_store_pool_read(const struct cmfa_store *st, struct cmfa_pool_config *out,
 		return CMFA_ERR_INVAL;
 	if ((err = read_doc(st, POOL_FILE, &b, &mtime)) != CMFA_OK)
 		return err;
-	err = cmfa_pool_parse(
-	    (const char *)b.p, b.len, &cfg, verr != NULL ? verr : &local);
+	err = cmfa_pool_parse((const char *)b.p, b.len, &cfg,
+	    verr != NULL ? verr : &local);
 	cmfa_buf_free(&b);
 	if (err != CMFA_OK)
 		return err;
@@ -77,8 +77,8 @@ cmfa_store_pool_write(const struct cmfa_store *st, const char *json, size_t len,
 
 	if ((err = check_write_args(st, json, len)) != CMFA_OK)
 		return err;
-	if ((err = cmfa_pool_parse(
-		 json, len, &cfg, verr != NULL ? verr : &local)) != CMFA_OK)
+	if ((err = cmfa_pool_parse(json, len, &cfg,
+	         verr != NULL ? verr : &local)) != CMFA_OK)
 		return err;
 	cmfa_pool_free(&cfg);
 	return write_doc(st, POOL_FILE, json, len);
@@ -98,8 +98,8 @@ cmfa_store_recovery_read(const struct cmfa_store *st, enum cmfa_recovery *out,
 		return CMFA_ERR_INVAL;
 	if ((err = read_doc(st, USER_POOL_FILE, &b, &mtime)) != CMFA_OK)
 		return err;
-	err = cmfa_user_pool_recovery_parse(
-	    (const char *)b.p, b.len, &rec, verr != NULL ? verr : &local);
+	err = cmfa_user_pool_recovery_parse((const char *)b.p, b.len, &rec,
+	    verr != NULL ? verr : &local);
 	cmfa_buf_free(&b);
 	if (err != CMFA_OK)
 		return err;
@@ -119,8 +119,8 @@ cmfa_store_recovery_write(const struct cmfa_store *st, const char *json,
 
 	if ((err = check_write_args(st, json, len)) != CMFA_OK)
 		return err;
-	if ((err = cmfa_user_pool_recovery_parse(
-		 json, len, &rec, verr != NULL ? verr : &local)) != CMFA_OK)
+	if ((err = cmfa_user_pool_recovery_parse(json, len, &rec,
+	         verr != NULL ? verr : &local)) != CMFA_OK)
 		return err;
 	return write_doc(st, USER_POOL_FILE, json, len);
 }
@@ -138,13 +138,13 @@ cmfa_store_user_read(const struct cmfa_store *st, const char *user,
 
 	if (out == NULL)
 		return CMFA_ERR_INVAL;
-	if ((err = cmfa_store_relpath(
-		 rel, sizeof(rel), "users", user, ".json")) != CMFA_OK)
+	if ((err = cmfa_store_relpath(rel, sizeof(rel), "users", user,
+	         ".json")) != CMFA_OK)
 		return err;
 	if ((err = read_doc(st, rel, &b, &mtime)) != CMFA_OK)
 		return err;
-	err = cmfa_user_parse(
-	    (const char *)b.p, b.len, &u, verr != NULL ? verr : &local);
+	err = cmfa_user_parse((const char *)b.p, b.len, &u,
+	    verr != NULL ? verr : &local);
 	cmfa_buf_free(&b);
 	if (err != CMFA_OK)
 		return err;
@@ -163,12 +163,12 @@ cmfa_store_user_write(const struct cmfa_store *st, const char *user,
 	struct cmfa_user u;
 	enum cmfa_err err;
 
-	if ((err = cmfa_store_relpath(
-		 rel, sizeof(rel), "users", user, ".json")) != CMFA_OK ||
+	if ((err = cmfa_store_relpath(rel, sizeof(rel), "users", user,
+	         ".json")) != CMFA_OK ||
 	    (err = check_write_args(st, json, len)) != CMFA_OK)
 		return err;
-	if ((err = cmfa_user_parse(
-		 json, len, &u, verr != NULL ? verr : &local)) != CMFA_OK)
+	if ((err = cmfa_user_parse(json, len, &u,
+	         verr != NULL ? verr : &local)) != CMFA_OK)
 		return err;
 	cmfa_user_free(&u);
 	return write_doc(st, rel, json, len);
@@ -182,8 +182,8 @@ cmfa_store_user_remove(const struct cmfa_store *st, const char *user)
 
 	if (st == NULL || st->dirfd < 0)
 		return CMFA_ERR_INVAL;
-	if ((err = cmfa_store_relpath(
-		 rel, sizeof(rel), "users", user, ".json")) != CMFA_OK)
+	if ((err = cmfa_store_relpath(rel, sizeof(rel), "users", user,
+	         ".json")) != CMFA_OK)
 		return err;
 	return cmfa_file_remove(st->dirfd, rel);
 }

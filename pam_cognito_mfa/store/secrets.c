@@ -28,14 +28,14 @@ secret_load(const struct cmfa_store *st, const char *dir, const char *user,
 	    CMFA_OK)
 		return err;
 	if ((err = cmfa_file_read_secret(st->dirfd, rel, st->owner,
-		 CMFA_STORE_SECRET_MAX, &b, NULL)) != CMFA_OK)
+	         CMFA_STORE_SECRET_MAX, &b, NULL)) != CMFA_OK)
 		return err;
 	if (b.len < 2 || b.p[b.len - 1] != '\n') {
 		err = CMFA_ERR_PARSE;
 		goto out;
 	}
 	if ((err = cmfa_base32_decode((const char *)b.p, b.len - 1, tmp,
-		 sizeof(tmp), &n)) != CMFA_OK)
+	         sizeof(tmp), &n)) != CMFA_OK)
 		goto out;
 	if (n == 0) {
 		err = CMFA_ERR_PARSE;
@@ -102,10 +102,10 @@ cmfa_store_totp_activate(const struct cmfa_store *st, const char *user)
 
 	if (st == NULL || st->dirfd < 0)
 		return CMFA_ERR_INVAL;
-	if ((err = cmfa_store_relpath(
-		 from, sizeof(from), "pending", user, "")) != CMFA_OK ||
+	if ((err = cmfa_store_relpath(from, sizeof(from), "pending", user,
+	         "")) != CMFA_OK ||
 	    (err = cmfa_store_relpath(to, sizeof(to), "totp", user, "")) !=
-		CMFA_OK)
+	        CMFA_OK)
 		return err;
 	return cmfa_file_rename(st->dirfd, from, to);
 }

@@ -59,8 +59,8 @@ service_cstr_valid(const char *s)
 
 /* Split line[0..len) on single spaces; at most max fields. */
 static enum cmfa_err
-split_fields(
-    const char *line, size_t len, struct field *f, size_t max, size_t *n)
+split_fields(const char *line, size_t len, struct field *f, size_t max,
+    size_t *n)
 {
 	size_t i = 0, start, k = 0;
 
@@ -278,11 +278,11 @@ cmfa_state_serialize(const struct cmfa_state *st, struct cmfa_buf *out)
 	}
 	cmfa_buf_init(&b, CMFA_STATE_MAX);
 	if ((err = cmfa_buf_appendf(&b,
-		 "%s %d\nlast_step %" PRIu64 "\n"
-		 "failures %" PRIu32 "\nlast_failure %" PRId64 "\n"
-		 "locked_until %" PRId64 "\n",
-		 STATE_HEADER, STATE_VERSION, st->last_step, st->failures,
-		 st->last_failure, st->locked_until)) != CMFA_OK)
+	         "%s %d\nlast_step %" PRIu64 "\n"
+	         "failures %" PRIu32 "\nlast_failure %" PRId64 "\n"
+	         "locked_until %" PRId64 "\n",
+	         STATE_HEADER, STATE_VERSION, st->last_step, st->failures,
+	         st->last_failure, st->locked_until)) != CMFA_OK)
 		goto out;
 	for (i = 0; i < st->ngrace; i++) {
 		g = &st->grace[i];
@@ -292,7 +292,7 @@ cmfa_state_serialize(const struct cmfa_state *st, struct cmfa_buf *out)
 		}
 		keyhex[sizeof(keyhex) - 1] = '\0';
 		if ((err = cmfa_buf_appendf(&b, "grace %s %s %" PRId64 "\n",
-			 g->service, keyhex, g->expires)) != CMFA_OK)
+		         g->service, keyhex, g->expires)) != CMFA_OK)
 			goto out;
 	}
 	*out = b;

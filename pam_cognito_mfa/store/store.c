@@ -18,11 +18,11 @@
 #define FORMAT_MAX 64 /* a longer format file is not ours */
 
 static const char *const subdirs[] = {
-    "users",
-    "totp",
-    "pending",
-    "state",
-    "lock",
+	"users",
+	"totp",
+	"pending",
+	"state",
+	"lock",
 };
 
 static bool
@@ -89,8 +89,8 @@ format_check(int dirfd, uid_t owner)
 	char want[16];
 	size_t n = format_text(want);
 
-	if ((err = cmfa_file_read(
-		 dirfd, FORMAT_FILE, owner, FORMAT_MAX, &b, NULL)) != CMFA_OK)
+	if ((err = cmfa_file_read(dirfd, FORMAT_FILE, owner, FORMAT_MAX, &b,
+	         NULL)) != CMFA_OK)
 		return err == CMFA_ERR_TOOBIG ? CMFA_ERR_VERSION : err;
 	if (n == 0 || b.len != n || memcmp(b.p, want, n) != 0)
 		err = CMFA_ERR_VERSION;
@@ -140,12 +140,12 @@ cmfa_store_init(const char *path, uid_t owner)
 	for (i = 0; i < CMFA_ARRAY_LEN(subdirs); i++) {
 		if ((err = mkdir_once(rfd, subdirs[i])) != CMFA_OK ||
 		    (err = cmfa_dir_open(rfd, subdirs[i], owner, &fd)) !=
-			CMFA_OK)
+		        CMFA_OK)
 			goto out;
 		(void)close(fd);
 	}
-	err = cmfa_file_write_new(
-	    rfd, FORMAT_FILE, ftext, format_text(ftext), S_IRUSR | S_IWUSR);
+	err = cmfa_file_write_new(rfd, FORMAT_FILE, ftext, format_text(ftext),
+	    S_IRUSR | S_IWUSR);
 	if (err != CMFA_OK && err != CMFA_ERR_EXISTS)
 		goto out;
 	if ((err = format_check(rfd, owner)) != CMFA_OK)

@@ -83,8 +83,8 @@ txn_read(const struct cmfa_state_txn *txn, struct cmfa_state *out)
 	struct cmfa_buf b;
 	enum cmfa_err err;
 
-	if ((err = cmfa_store_relpath(
-		 rel, sizeof(rel), "state", txn->user, "")) != CMFA_OK)
+	if ((err = cmfa_store_relpath(rel, sizeof(rel), "state", txn->user,
+	         "")) != CMFA_OK)
 		return err;
 	err = cmfa_file_read(txn->store->dirfd, rel, txn->store->owner,
 	    CMFA_STATE_MAX, &b, NULL);
@@ -132,13 +132,13 @@ cmfa_state_commit(struct cmfa_state_txn *txn, const struct cmfa_state *st)
 
 	if (txn == NULL || txn->lockfd < 0 || txn->store == NULL || st == NULL)
 		return CMFA_ERR_INVAL;
-	if ((err = cmfa_store_relpath(
-		 rel, sizeof(rel), "state", txn->user, "")) != CMFA_OK)
+	if ((err = cmfa_store_relpath(rel, sizeof(rel), "state", txn->user,
+	         "")) != CMFA_OK)
 		return err;
 	if ((err = cmfa_state_serialize(st, &b)) != CMFA_OK)
 		return err;
-	err = cmfa_file_write_atomic(
-	    txn->store->dirfd, rel, b.p, b.len, S_IRUSR | S_IWUSR);
+	err = cmfa_file_write_atomic(txn->store->dirfd, rel, b.p, b.len,
+	    S_IRUSR | S_IWUSR);
 	cmfa_buf_free(&b);
 	return err;
 }

@@ -29,7 +29,7 @@
 
 /* A relative walk: the directory holding the last component. */
 struct walk {
-	int fd; /* directory fd, or the caller's dirfd */
+	int fd;     /* directory fd, or the caller's dirfd */
 	bool owned; /* fd is ours to close */
 	char last[NAME_MAX + 1];
 };
@@ -40,9 +40,9 @@ errno_err(int e)
 	switch (e) {
 	case ENOENT:
 		return CMFA_ERR_NOTFOUND;
-	case ELOOP: /* O_NOFOLLOW met a symlink */
+	case ELOOP:   /* O_NOFOLLOW met a symlink */
 	case ENOTDIR: /* a non-directory (or a symlink) where a dir was due */
-	case ENXIO: /* a socket or a device without a driver */
+	case ENXIO:   /* a socket or a device without a driver */
 	case EISDIR:
 		return CMFA_ERR_UNTRUSTED;
 	case ENOMEM:
@@ -155,8 +155,8 @@ walk_release(struct walk *w)
  * last component is left unopened in w->last.
  */
 static enum cmfa_err
-walk_rel(
-    int dirfd, const char *relpath, uid_t owner, bool all_dirs, struct walk *w)
+walk_rel(int dirfd, const char *relpath, uid_t owner, bool all_dirs,
+    struct walk *w)
 {
 	char name[NAME_MAX + 1];
 	size_t len, pos = 0;
@@ -251,8 +251,8 @@ cmfa_path_trusted(const char *abs_path, uid_t owner)
 
 	if (abs_path == NULL)
 		return CMFA_ERR_INVAL;
-	if ((err = walk_abs(
-		 abs_path, strnlen(abs_path, PATH_MAX), owner, &fd)) != CMFA_OK)
+	if ((err = walk_abs(abs_path, strnlen(abs_path, PATH_MAX), owner,
+	         &fd)) != CMFA_OK)
 		return err;
 	(void)close(fd);
 	return CMFA_OK;
@@ -375,16 +375,16 @@ enum cmfa_err
 cmfa_file_read(int dirfd, const char *relpath, uid_t owner, size_t max,
     struct cmfa_buf *out, int64_t *mtime)
 {
-	return file_read(
-	    dirfd, relpath, owner, max, S_IWGRP | S_IWOTH, out, mtime);
+	return file_read(dirfd, relpath, owner, max, S_IWGRP | S_IWOTH, out,
+	    mtime);
 }
 
 enum cmfa_err
 cmfa_file_read_secret(int dirfd, const char *relpath, uid_t owner, size_t max,
     struct cmfa_buf *out, int64_t *mtime)
 {
-	return file_read(
-	    dirfd, relpath, owner, max, S_IRWXG | S_IRWXO, out, mtime);
+	return file_read(dirfd, relpath, owner, max, S_IRWXG | S_IRWXO, out,
+	    mtime);
 }
 
 enum cmfa_err
@@ -405,8 +405,8 @@ cmfa_file_read_path(const char *abs_path, uid_t owner, size_t max,
 		return CMFA_ERR_INVAL; /* names a directory */
 	/* the directory part; "/" when the file sits in the root */
 	if ((err = walk_abs(abs_path,
-		 slash == abs_path ? 1 : (size_t)(slash - abs_path), owner,
-		 &dfd)) != CMFA_OK)
+	         slash == abs_path ? 1 : (size_t)(slash - abs_path), owner,
+	         &dfd)) != CMFA_OK)
 		return err;
 	err = cmfa_file_read(dfd, slash + 1, owner, max, out, mtime);
 	(void)close(dfd);
@@ -494,8 +494,8 @@ write_atomic(int dirfd, const char *relpath, const void *data, size_t len,
 
 	if ((data == NULL && len > 0) ||
 	    (mode &
-		~(mode_t)(S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH)) !=
-		0)
+	        ~(mode_t)(S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH)) !=
+	        0)
 		return CMFA_ERR_INVAL;
 	if ((err = walk_rel(dirfd, relpath, geteuid(), false, &w)) != CMFA_OK)
 		return err;
@@ -540,15 +540,15 @@ out:
 }
 
 enum cmfa_err
-cmfa_file_write_atomic(
-    int dirfd, const char *relpath, const void *data, size_t len, mode_t mode)
+cmfa_file_write_atomic(int dirfd, const char *relpath, const void *data,
+    size_t len, mode_t mode)
 {
 	return write_atomic(dirfd, relpath, data, len, mode, true);
 }
 
 enum cmfa_err
-cmfa_file_write_new(
-    int dirfd, const char *relpath, const void *data, size_t len, mode_t mode)
+cmfa_file_write_new(int dirfd, const char *relpath, const void *data,
+    size_t len, mode_t mode)
 {
 	return write_atomic(dirfd, relpath, data, len, mode, false);
 }

@@ -39,15 +39,14 @@ cmfa_parse_i64(const char *p, size_t len, int64_t min, int64_t max,
 		return CMFA_ERR_PARSE;
 	if (p[0] == '-') {
 		if ((err = cmfa_parse_u64(p + 1, len - 1,
-		    (uint64_t)INT64_MAX + 1, &mag)) != CMFA_OK)
+		         (uint64_t)INT64_MAX + 1, &mag)) != CMFA_OK)
 			return err;
 		if (mag == 0)
-			return CMFA_ERR_PARSE;	/* "-0" */
-		v = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN :
-		    -(int64_t)mag;
+			return CMFA_ERR_PARSE; /* "-0" */
+		v = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
 	} else {
-		if ((err = cmfa_parse_u64(p, len, (uint64_t)INT64_MAX,
-		    &mag)) != CMFA_OK)
+		if ((err = cmfa_parse_u64(p, len, (uint64_t)INT64_MAX, &mag)) !=
+		    CMFA_OK)
 			return err;
 		v = (int64_t)mag;
 	}

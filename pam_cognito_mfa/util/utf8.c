@@ -35,8 +35,8 @@ utf8_decode(const unsigned char *p, size_t len, uint32_t *cp)
 			return 0;
 		c = (c << 6) | (p[i] & 0x3fu);
 	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	*cp = c;
 	return n;
@@ -90,7 +90,7 @@ cmfa_utf8_count(const char *s, size_t len)
 
 	while (i < len) {
 		if ((n = utf8_decode(p + i, len - i, &c)) == 0)
-			n = 1;	/* count a stray byte as one */
+			n = 1; /* count a stray byte as one */
 		i += n;
 		count++;
 	}

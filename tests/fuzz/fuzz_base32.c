@@ -83,8 +83,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* canonical: re-encodes to the normalised input */
 		if ((enc = malloc(CMFA_BASE32_ENC_LEN(n) + 1)) == NULL)
 			abort();
-		if (cmfa_base32_encode(
-			dec, n, enc, CMFA_BASE32_ENC_LEN(n) + 1) != CMFA_OK ||
+		if (cmfa_base32_encode(dec, n, enc,
+		        CMFA_BASE32_ENC_LEN(n) + 1) != CMFA_OK ||
 		    strlen(enc) != nlen || memcmp(enc, norm, nlen) != 0)
 			abort();
 		free(enc);
@@ -92,13 +92,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* exact room works, one byte less does not */
 		if ((dec2 = malloc(n > 0 ? n : 1)) == NULL)
 			abort();
-		if (cmfa_base32_decode(
-			(const char *)data, size, dec2, n, &n2) != CMFA_OK ||
+		if (cmfa_base32_decode((const char *)data, size, dec2, n,
+		        &n2) != CMFA_OK ||
 		    n2 != n || memcmp(dec, dec2, n) != 0)
 			abort();
 		if (n > 0 &&
 		    cmfa_base32_decode((const char *)data, size, dec2, n - 1,
-			&n2) != CMFA_ERR_TOOBIG)
+		        &n2) != CMFA_ERR_TOOBIG)
 			abort();
 		free(dec2);
 		dec2 = NULL;
@@ -112,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (dec2 = malloc(size > 0 ? size : 1)) == NULL)
 			abort();
 		if (cmfa_base32_encode(data, size, enc, elen) !=
-			CMFA_ERR_TOOBIG ||
+		        CMFA_ERR_TOOBIG ||
 		    cmfa_base32_encode(data, size, enc, elen + 1) != CMFA_OK ||
 		    strlen(enc) != elen ||
 		    cmfa_base32_decode(enc, elen, dec2, size, &n2) != CMFA_OK ||

@@ -41,9 +41,9 @@ check_config(const struct cmfa_config *c)
 	    c->window > CMFA_CONFIG_WINDOW_MAX ||
 	    c->grace > CMFA_CONFIG_GRACE_MAX ||
 	    strnlen(c->exempt_group, sizeof(c->exempt_group)) ==
-		sizeof(c->exempt_group) ||
+	        sizeof(c->exempt_group) ||
 	    strnlen(c->only_group, sizeof(c->only_group)) ==
-		sizeof(c->only_group))
+	        sizeof(c->only_group))
 		abort();
 }
 

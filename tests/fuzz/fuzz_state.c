@@ -29,7 +29,7 @@ same_state(const struct cmfa_state *a, const struct cmfa_state *b)
 	for (i = 0; i < a->ngrace; i++)
 		if (strcmp(a->grace[i].service, b->grace[i].service) != 0 ||
 		    memcmp(a->grace[i].key, b->grace[i].key,
-			CMFA_GRACE_KEY_LEN) != 0 ||
+		        CMFA_GRACE_KEY_LEN) != 0 ||
 		    a->grace[i].expires != b->grace[i].expires)
 			return false;
 	return true;
@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (st.ngrace > 0 &&
 	    !cmfa_state_grace_hit(&st, st.grace[0].service, st.grace[0].key,
-		st.grace[0].expires - 1))
+	        st.grace[0].expires - 1))
 		abort();
 
 	cmfa_state_fail(&st, now);
@@ -90,8 +90,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(key, (int)(size & 0xff), sizeof(key));
 	if (now < INT64_MAX) {
-		if (cmfa_state_grace_add(
-			&st, "fuzz", key, add_sat(now, 60), now) != CMFA_OK)
+		if (cmfa_state_grace_add(&st, "fuzz", key, add_sat(now, 60),
+		        now) != CMFA_OK)
 			abort();
 		if (!cmfa_state_grace_hit(&st, "fuzz", key, now))
 			abort();

@@ -131,7 +131,7 @@ fuzz_otpauth(const char *s, size_t size)
 	account[size - astart] = '\0';
 	cmfa_buf_init(&b, 16 * size + 256);
 	if (cmfa_otpauth_uri(issuer, account, (const uint8_t *)"0123456789", 10,
-		&b) == CMFA_OK) {
+	        &b) == CMFA_OK) {
 		if (strncmp(cmfa_buf_str(&b), "otpauth://totp/", 15) != 0)
 			abort();
 		for (i = 0; i < b.len; i++)

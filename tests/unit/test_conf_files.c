@@ -39,14 +39,15 @@ same_as_defaults(const struct cmfa_config *c, int skip_groups)
 	struct cmfa_config d;
 
 	cmfa_config_defaults(&d);
-	return strcmp(c->store, d.store) == 0 &&
-	    c->mfa_floor == d.mfa_floor && c->max_age == d.max_age &&
-	    c->fail_mode == d.fail_mode && c->unknown_user == d.unknown_user &&
-	    c->window == d.window && c->grace == d.grace &&
+	return strcmp(c->store, d.store) == 0 && c->mfa_floor == d.mfa_floor &&
+	    c->max_age == d.max_age && c->fail_mode == d.fail_mode &&
+	    c->unknown_user == d.unknown_user && c->window == d.window &&
+	    c->grace == d.grace &&
 	    c->allow_unverified_destinations ==
 	    d.allow_unverified_destinations &&
-	    (skip_groups || (strcmp(c->exempt_group, d.exempt_group) == 0 &&
-	    strcmp(c->only_group, d.only_group) == 0));
+	    (skip_groups ||
+	        (strcmp(c->exempt_group, d.exempt_group) == 0 &&
+	            strcmp(c->only_group, d.only_group) == 0));
 }
 
 static void
@@ -57,7 +58,8 @@ test_shipped_file_parses_to_defaults(void)
 
 	CHECK(load());
 	CHECK_MSG(cmfa_config_parse(text, text_len, &c, err, sizeof(err)) ==
-	    CMFA_OK, "%s", err);
+	        CMFA_OK,
+	    "%s", err);
 	CHECK(same_as_defaults(&c, 0));
 }
 
@@ -71,8 +73,8 @@ test_every_key_documented(void)
 	CHECK(load());
 	for (i = 0; (k = cmfa_config_key(i)) != NULL; i++) {
 		snprintf(want, sizeof(want), "\n#%s =", k);
-		CHECK_MSG(strstr(text, want) != NULL, "key %s is not in %s",
-		    k, CONF);
+		CHECK_MSG(strstr(text, want) != NULL, "key %s is not in %s", k,
+		    CONF);
 	}
 	CHECK(i >= 10);
 }

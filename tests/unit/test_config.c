@@ -37,8 +37,8 @@ test_defaults(void)
 	CHECK_INT_EQ(cmfa_config_parse("", 0, &c, NULL, 0), CMFA_OK);
 	CHECK_INT_EQ(c.window, 1);
 	CHECK_INT_EQ(cmfa_config_parse(NULL, 0, &c, NULL, 0), CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_config_parse("# x\n\n  # y\n\t\n", 13, &c, NULL, 0), CMFA_OK);
+	CHECK_INT_EQ(cmfa_config_parse("# x\n\n  # y\n\t\n", 13, &c, NULL, 0),
+	    CMFA_OK);
 	CHECK_STR_EQ(c.store, CMFA_LOCALSTATEDIR "/cognito-mfa");
 }
 
@@ -66,8 +66,8 @@ check_values(const char *key, const char *const *good, size_t ngood,
 
 	cmfa_config_defaults(&c);
 	for (i = 0; i < ngood; i++)
-		CHECK_MSG(
-		    set(&c, key, good[i]) == CMFA_OK, "%s = %s", key, good[i]);
+		CHECK_MSG(set(&c, key, good[i]) == CMFA_OK, "%s = %s", key,
+		    good[i]);
 	for (i = 0; i < nbad; i++) {
 		memcpy(&before, &c, sizeof(c));
 		CHECK_MSG(set(&c, key, bad[i]) == CMFA_ERR_PARSE,
@@ -84,31 +84,31 @@ static void
 test_key_store(void)
 {
 	static const char *const good[] = {
-	    "/",
-	    "/var/lib/cognito-mfa",
-	    "/srv/x y",
-	    "/a=b",
-	    "/...",
-	    "/a/.b",
-	    "/caf\xc3\xa9",
-	    "//double//slash/",
-	    "/a#b",
+		"/",
+		"/var/lib/cognito-mfa",
+		"/srv/x y",
+		"/a=b",
+		"/...",
+		"/a/.b",
+		"/caf\xc3\xa9",
+		"//double//slash/",
+		"/a#b",
 	};
 	static const char *const bad[] = {
-	    "",
-	    "relative",
-	    "./x",
-	    "/a/../b",
-	    "/a/./b",
-	    "/a/.",
-	    "/a/..",
-	    "/..",
-	    "/a\tb",
-	    "/a\x01",
-	    "/a\x7f",
-	    "/\xff",
-	    "/\xc3",
-	    "~/store",
+		"",
+		"relative",
+		"./x",
+		"/a/../b",
+		"/a/./b",
+		"/a/.",
+		"/a/..",
+		"/..",
+		"/a\tb",
+		"/a\x01",
+		"/a\x7f",
+		"/\xff",
+		"/\xc3",
+		"~/store",
 	};
 	struct cmfa_config c;
 	char path[CMFA_CONFIG_PATH_MAX + 2];
@@ -131,50 +131,50 @@ test_key_store(void)
 static void
 test_key_choices(void)
 {
-	static const char *const floor_good[] = {"off", "optional", "on"};
+	static const char *const floor_good[] = { "off", "optional", "on" };
 	static const char *const floor_bad[] = {
-	    "",
-	    "OFF",
-	    "On",
-	    "ON",
-	    "OPTIONAL",
-	    "o",
-	    "onn",
-	    "of",
-	    "yes",
-	    "0",
-	    "on ",
-	    " on",
+		"",
+		"OFF",
+		"On",
+		"ON",
+		"OPTIONAL",
+		"o",
+		"onn",
+		"of",
+		"yes",
+		"0",
+		"on ",
+		" on",
 	};
-	static const char *const fail_good[] = {"closed", "open"};
+	static const char *const fail_good[] = { "closed", "open" };
 	static const char *const fail_bad[] = {
-	    "",
-	    "Closed",
-	    "close",
-	    "opened",
-	    "safe",
-	    "secure",
+		"",
+		"Closed",
+		"close",
+		"opened",
+		"safe",
+		"secure",
 	};
-	static const char *const unk_good[] = {"deny", "ignore"};
+	static const char *const unk_good[] = { "deny", "ignore" };
 	static const char *const unk_bad[] = {
-	    "",
-	    "Deny",
-	    "allow",
-	    "ignored",
-	    "permit",
+		"",
+		"Deny",
+		"allow",
+		"ignored",
+		"permit",
 	};
-	static const char *const bool_good[] = {"yes", "no"};
+	static const char *const bool_good[] = { "yes", "no" };
 	static const char *const bool_bad[] = {
-	    "",
-	    "Yes",
-	    "NO",
-	    "true",
-	    "false",
-	    "1",
-	    "0",
-	    "y",
-	    "n",
-	    "on",
+		"",
+		"Yes",
+		"NO",
+		"true",
+		"false",
+		"1",
+		"0",
+		"y",
+		"n",
+		"on",
 	};
 	struct cmfa_config c;
 	char err[256];
@@ -199,8 +199,8 @@ test_key_choices(void)
 	CHECK(!c.allow_unverified_destinations);
 
 	/* the message names the choices */
-	CHECK_INT_EQ(
-	    cmfa_config_set(&c, "mfa_floor", 9, "maybe", 5, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_set(&c, "mfa_floor", 9, "maybe", 5, err,
+	                 sizeof(err)),
 	    CMFA_ERR_PARSE);
 	CHECK_STR_EQ(err,
 	    "mfa_floor: 'maybe' is not one of off, optional, "
@@ -210,25 +210,25 @@ test_key_choices(void)
 static void
 test_key_numbers(void)
 {
-	static const char *const age_good[] = {"0", "1", "86400", "31536000"};
+	static const char *const age_good[] = { "0", "1", "86400", "31536000" };
 	static const char *const age_bad[] = {
-	    "",
-	    "31536001",
-	    "-1",
-	    "+1",
-	    "01",
-	    " 1",
-	    "1 ",
-	    "1e3",
-	    "0x10",
-	    "1.5",
-	    "99999999999999999999999",
-	    "1d",
+		"",
+		"31536001",
+		"-1",
+		"+1",
+		"01",
+		" 1",
+		"1 ",
+		"1e3",
+		"0x10",
+		"1.5",
+		"99999999999999999999999",
+		"1d",
 	};
-	static const char *const win_good[] = {"0", "1", "10"};
-	static const char *const win_bad[] = {"11", "-0", "00", "100"};
-	static const char *const grace_good[] = {"0", "3600", "300"};
-	static const char *const grace_bad[] = {"3601", "4294967296", "x"};
+	static const char *const win_good[] = { "0", "1", "10" };
+	static const char *const win_bad[] = { "11", "-0", "00", "100" };
+	static const char *const grace_good[] = { "0", "3600", "300" };
+	static const char *const grace_bad[] = { "3601", "4294967296", "x" };
 	struct cmfa_config c;
 
 	CHECK_VALUES("max_age", age_good, age_bad);
@@ -249,34 +249,34 @@ static void
 test_key_groups(void)
 {
 	static const char *const good[] = {
-	    "a",
-	    "wheel",
-	    "_x",
-	    "0",
-	    "a.b-c_d",
-	    "machines$",
-	    "a$",
-	    "A9",
-	    "abcdefghijklmnopqrstuvwxyz012345",
-	    "abcdefghijklmnopqrstuvwxyz01234$",
+		"a",
+		"wheel",
+		"_x",
+		"0",
+		"a.b-c_d",
+		"machines$",
+		"a$",
+		"A9",
+		"abcdefghijklmnopqrstuvwxyz012345",
+		"abcdefghijklmnopqrstuvwxyz01234$",
 	};
 	static const char *const bad[] = {
-	    "",
-	    "$",
-	    "-a",
-	    ".a",
-	    "a b",
-	    "a$b",
-	    "a$$",
-	    "caf\xc3\xa9",
-	    "a/b",
-	    "a:b",
-	    "a,b",
-	    "abcdefghijklmnopqrstuvwxyz0123456",
-	    "abcdefghijklmnopqrstuvwxyz012345$",
-	    "a\n",
-	    "@a",
-	    "a@b",
+		"",
+		"$",
+		"-a",
+		".a",
+		"a b",
+		"a$b",
+		"a$$",
+		"caf\xc3\xa9",
+		"a/b",
+		"a:b",
+		"a,b",
+		"abcdefghijklmnopqrstuvwxyz0123456",
+		"abcdefghijklmnopqrstuvwxyz012345$",
+		"a\n",
+		"@a",
+		"a@b",
 	};
 	struct cmfa_config c;
 
@@ -309,12 +309,12 @@ test_set_errors(void)
 	CHECK_INT_EQ(cmfa_config_set(&c, "window", 6, "1", 1, err, sizeof(err)),
 	    CMFA_OK);
 	/* the value's length bounds it, not a NUL */
-	CHECK_INT_EQ(
-	    cmfa_config_set(&c, "window", 6, "12", 1, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_set(&c, "window", 6, "12", 1, err,
+	                 sizeof(err)),
 	    CMFA_OK);
 	CHECK_INT_EQ(c.window, 1);
-	CHECK_INT_EQ(
-	    cmfa_config_set(&c, "window", 6, "1\0", 2, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_set(&c, "window", 6, "1\0", 2, err,
+	                 sizeof(err)),
 	    CMFA_ERR_PARSE);
 	CHECK_STR_EQ(err, "window: control character in value");
 	CHECK(memcmp(&c, &before, sizeof(c)) == 0);
@@ -323,19 +323,19 @@ test_set_errors(void)
 	memset(longkey, 'k', sizeof(longkey));
 	longkey[3] = '\x1b';
 	CHECK_INT_EQ(cmfa_config_set(&c, longkey, sizeof(longkey), "1", 1, err,
-			 sizeof(err)),
+	                 sizeof(err)),
 	    CMFA_ERR_PARSE);
 	CHECK(strchr(err, '\x1b') == NULL);
 	CHECK(strlen(err) <= strlen("unknown key ''") + 64);
 	CHECK(strstr(err, "kkk?kkk") != NULL);
 	/* err may be NULL or tiny */
-	CHECK_INT_EQ(
-	    cmfa_config_set(&c, "nope", 4, "1", 1, NULL, 0), CMFA_ERR_PARSE);
-	CHECK_INT_EQ(
-	    cmfa_config_set(&c, "nope", 4, "1", 1, err, 5), CMFA_ERR_PARSE);
+	CHECK_INT_EQ(cmfa_config_set(&c, "nope", 4, "1", 1, NULL, 0),
+	    CMFA_ERR_PARSE);
+	CHECK_INT_EQ(cmfa_config_set(&c, "nope", 4, "1", 1, err, 5),
+	    CMFA_ERR_PARSE);
 	CHECK_STR_EQ(err, "unkn");
-	CHECK_INT_EQ(
-	    cmfa_config_set(NULL, "window", 6, "1", 1, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_set(NULL, "window", 6, "1", 1, err,
+	                 sizeof(err)),
 	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_config_set(&c, NULL, 0, "1", 1, err, sizeof(err)),
 	    CMFA_ERR_INVAL);
@@ -396,47 +396,54 @@ test_parse_errors(void)
 		enum cmfa_err rc;
 		const char *err;
 	} cases[] = {
-	    {"window = 1\nwindow = 2\n", CMFA_ERR_PARSE,
-		"line 2: window: given twice"},
-	    {"window = 1\nwindow = 1\n", CMFA_ERR_PARSE,
-		"line 2: window: given twice"},
-	    {"\n\nnope = 1\n", CMFA_ERR_PARSE, "line 3: unknown key 'nope'"},
-	    {"window 1\n", CMFA_ERR_PARSE,
-		"line 1: expected key = value, got 'window 1'"},
-	    {"window\n", CMFA_ERR_PARSE,
-		"line 1: expected key = value, got 'window'"},
-	    {"= 1\n", CMFA_ERR_PARSE, "line 1: missing key before '='"},
-	    {"  \t= 1\n", CMFA_ERR_PARSE, "line 1: missing key before '='"},
-	    {"window =\n", CMFA_ERR_PARSE, "line 1: window: missing value"},
-	    {"window = \t \n", CMFA_ERR_PARSE, "line 1: window: missing value"},
-	    {"window = 1 # one\n", CMFA_ERR_PARSE,
-		"line 1: window: '1 # one' is not a whole number from 0 "
-		"to 10"},
-	    {"window = 11\n", CMFA_ERR_PARSE,
-		"line 1: window: '11' is not a whole number from 0 to 10"},
-	    {"window = 1\r\n", CMFA_ERR_PARSE,
-		"line 1: carriage return (CRLF line endings are not "
-		"accepted)"},
-	    {"# a comment\r\nwindow = 1\r\n", CMFA_ERR_PARSE,
-		"line 1: carriage return (CRLF line endings are not "
-		"accepted)"},
-	    {"store = /a\vb\n", CMFA_ERR_PARSE,
-		"line 1: store: control character in value"},
-	    {"store = /a\tb\n", CMFA_ERR_PARSE,
-		"line 1: store: control character in value"},
-	    {"store = /a\x1b[31m\n", CMFA_ERR_PARSE,
-		"line 1: store: control character in value"},
-	    {"Window = 1\n", CMFA_ERR_PARSE, "line 1: unknown key 'Window'"},
-	    {"win dow = 1\n", CMFA_ERR_PARSE, "line 1: unknown key 'win dow'"},
-	    {"window == 1\n", CMFA_ERR_PARSE,
-		"line 1: window: '= 1' is not a whole number from 0 to 10"},
-	    {"#ok\nmfa_floor = ON\n", CMFA_ERR_PARSE,
-		"line 2: mfa_floor: 'ON' is not one of off, optional, on"},
-	    {"k\xc3\xa9y = 1\n", CMFA_ERR_PARSE,
-		"line 1: unknown key 'k\xc3\xa9y'"},
-	    {"k\xffy = 1\n", CMFA_ERR_PARSE, "line 1: unknown key 'k?y'"},
-	    {"\x1b]0;pwned\a = 1\n", CMFA_ERR_PARSE,
-		"line 1: unknown key '?]0;pwned?'"},
+		{ "window = 1\nwindow = 2\n", CMFA_ERR_PARSE,
+		    "line 2: window: given twice" },
+		{ "window = 1\nwindow = 1\n", CMFA_ERR_PARSE,
+		    "line 2: window: given twice" },
+		{ "\n\nnope = 1\n", CMFA_ERR_PARSE,
+		    "line 3: unknown key 'nope'" },
+		{ "window 1\n", CMFA_ERR_PARSE,
+		    "line 1: expected key = value, got 'window 1'" },
+		{ "window\n", CMFA_ERR_PARSE,
+		    "line 1: expected key = value, got 'window'" },
+		{ "= 1\n", CMFA_ERR_PARSE, "line 1: missing key before '='" },
+		{ "  \t= 1\n", CMFA_ERR_PARSE,
+		    "line 1: missing key before '='" },
+		{ "window =\n", CMFA_ERR_PARSE,
+		    "line 1: window: missing value" },
+		{ "window = \t \n", CMFA_ERR_PARSE,
+		    "line 1: window: missing value" },
+		{ "window = 1 # one\n", CMFA_ERR_PARSE,
+		    "line 1: window: '1 # one' is not a whole number from 0 "
+		    "to 10" },
+		{ "window = 11\n", CMFA_ERR_PARSE,
+		    "line 1: window: '11' is not a whole number from 0 to 10" },
+		{ "window = 1\r\n", CMFA_ERR_PARSE,
+		    "line 1: carriage return (CRLF line endings are not "
+		    "accepted)" },
+		{ "# a comment\r\nwindow = 1\r\n", CMFA_ERR_PARSE,
+		    "line 1: carriage return (CRLF line endings are not "
+		    "accepted)" },
+		{ "store = /a\vb\n", CMFA_ERR_PARSE,
+		    "line 1: store: control character in value" },
+		{ "store = /a\tb\n", CMFA_ERR_PARSE,
+		    "line 1: store: control character in value" },
+		{ "store = /a\x1b[31m\n", CMFA_ERR_PARSE,
+		    "line 1: store: control character in value" },
+		{ "Window = 1\n", CMFA_ERR_PARSE,
+		    "line 1: unknown key 'Window'" },
+		{ "win dow = 1\n", CMFA_ERR_PARSE,
+		    "line 1: unknown key 'win dow'" },
+		{ "window == 1\n", CMFA_ERR_PARSE,
+		    "line 1: window: '= 1' is not a whole number from 0 to "
+		    "10" },
+		{ "#ok\nmfa_floor = ON\n", CMFA_ERR_PARSE,
+		    "line 2: mfa_floor: 'ON' is not one of off, optional, on" },
+		{ "k\xc3\xa9y = 1\n", CMFA_ERR_PARSE,
+		    "line 1: unknown key 'k\xc3\xa9y'" },
+		{ "k\xffy = 1\n", CMFA_ERR_PARSE, "line 1: unknown key 'k?y'" },
+		{ "\x1b]0;pwned\a = 1\n", CMFA_ERR_PARSE,
+		    "line 1: unknown key '?]0;pwned?'" },
 	};
 	struct cmfa_config c, before;
 	char err[256];
@@ -445,11 +452,11 @@ test_parse_errors(void)
 	for (i = 0; i < CMFA_ARRAY_LEN(cases); i++) {
 		memset(&c, 0x42, sizeof(c));
 		memcpy(&before, &c, sizeof(c));
-		CHECK_MSG(
-		    parse(cases[i].text, &c, err, sizeof(err)) == cases[i].rc,
+		CHECK_MSG(parse(cases[i].text, &c, err, sizeof(err)) ==
+		        cases[i].rc,
 		    "case %zu", i);
-		CHECK_MSG(
-		    strcmp(err, cases[i].err) == 0, "case %zu: \"%s\"", i, err);
+		CHECK_MSG(strcmp(err, cases[i].err) == 0, "case %zu: \"%s\"", i,
+		    err);
 		CHECK_MSG(memcmp(&c, &before, sizeof(c)) == 0, "case %zu", i);
 	}
 }
@@ -463,20 +470,20 @@ test_parse_limits(void)
 	size_t n, i;
 
 	/* a NUL inside a line, even a comment line */
-	CHECK_INT_EQ(
-	    cmfa_config_parse("window = 1\n# a\0b\n", 17, &c, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_parse("window = 1\n# a\0b\n", 17, &c, err,
+	                 sizeof(err)),
 	    CMFA_ERR_PARSE);
 	CHECK_STR_EQ(err, "line 2: NUL byte");
-	CHECK_INT_EQ(
-	    cmfa_config_parse("window = 1\0", 11, &c, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_parse("window = 1\0", 11, &c, err,
+	                 sizeof(err)),
 	    CMFA_ERR_PARSE);
 	CHECK_STR_EQ(err, "line 1: NUL byte");
 
 	/* lines: 1024 bytes fine, 1025 not */
 	memset(buf, '#', 1024);
 	buf[1024] = '\n';
-	CHECK_INT_EQ(
-	    cmfa_config_parse(buf, 1025, &c, err, sizeof(err)), CMFA_OK);
+	CHECK_INT_EQ(cmfa_config_parse(buf, 1025, &c, err, sizeof(err)),
+	    CMFA_OK);
 	memset(buf, '#', 1025);
 	buf[1025] = '\n';
 	CHECK_INT_EQ(cmfa_config_parse(buf, 1026, &c, err, sizeof(err)),
@@ -494,18 +501,18 @@ test_parse_limits(void)
 	}
 	for (i = n; i < CMFA_CONFIG_MAX; i++)
 		buf[i] = '\n';
-	CHECK_INT_EQ(
-	    cmfa_config_parse(buf, CMFA_CONFIG_MAX, &c, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_parse(buf, CMFA_CONFIG_MAX, &c, err,
+	                 sizeof(err)),
 	    CMFA_OK);
 	buf[CMFA_CONFIG_MAX] = '\n';
-	CHECK_INT_EQ(
-	    cmfa_config_parse(buf, CMFA_CONFIG_MAX + 1, &c, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_parse(buf, CMFA_CONFIG_MAX + 1, &c, err,
+	                 sizeof(err)),
 	    CMFA_ERR_TOOBIG);
 	CHECK_STR_EQ(err, "file larger than 65536 bytes");
-	CHECK_INT_EQ(
-	    cmfa_config_parse("x", 1, NULL, err, sizeof(err)), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_config_parse(NULL, 1, &c, err, sizeof(err)), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_config_parse("x", 1, NULL, err, sizeof(err)),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_config_parse(NULL, 1, &c, err, sizeof(err)),
+	    CMFA_ERR_INVAL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -525,8 +532,8 @@ put(const char *path, const char *content, size_t len, mode_t mode)
 	bool ok;
 	int fd;
 
-	fd = open(
-	    path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
 	if (fd < 0)
 		return false;
 	ok = write(fd, content, len) == (ssize_t)len && fchmod(fd, mode) == 0;
@@ -550,8 +557,8 @@ test_load(void)
 	snprintf(dir, sizeof(dir), "%s/etc", top);
 	CHECK(mkdir(dir, 0755) == 0);
 	snprintf(p, sizeof(p), "%s/cognito-mfa.conf", dir);
-	CHECK_INT_EQ(
-	    cmfa_config_load(p, me, &c, err, sizeof(err)), CMFA_ERR_NOTFOUND);
+	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)),
+	    CMFA_ERR_NOTFOUND);
 	CHECK(strstr(err, "cognito-mfa.conf: not found") != NULL);
 
 	CHECK(put(p, "window = 3\nmfa_floor = on\n", 25, 0644));
@@ -560,36 +567,36 @@ test_load(void)
 	CHECK_INT_EQ(c.mfa_floor, CMFA_MFA_ON);
 	/* a parse error is reported with its line */
 	CHECK(put(p, "window = 3\nwindow = 4\n", 22, 0644));
-	CHECK_INT_EQ(
-	    cmfa_config_load(p, me, &c, err, sizeof(err)), CMFA_ERR_PARSE);
+	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)),
+	    CMFA_ERR_PARSE);
 	CHECK_STR_EQ(err, "line 2: window: given twice");
 	CHECK_INT_EQ(c.window, 3); /* untouched */
 
 	/* untrusted: writable by others, symlinked, dir writable */
 	CHECK(put(p, "window = 3\n", 11, 0666));
-	CHECK_INT_EQ(
-	    cmfa_config_load(p, me, &c, err, sizeof(err)), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(put(p, "window = 3\n", 11, 0644));
 	snprintf(q, sizeof(q), "%s/link.conf", dir);
 	CHECK(symlink("cognito-mfa.conf", q) == 0);
-	CHECK_INT_EQ(
-	    cmfa_config_load(q, me, &c, err, sizeof(err)), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_config_load(q, me, &c, err, sizeof(err)),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(chmod(dir, 0775) == 0);
-	CHECK_INT_EQ(
-	    cmfa_config_load(p, me, &c, err, sizeof(err)), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(chmod(dir, 0755) == 0);
 	CHECK_INT_EQ(cmfa_config_load(p, me + 1, &c, err, sizeof(err)),
 	    CMFA_ERR_UNTRUSTED);
 	/* too big */
 	memset(big, '\n', sizeof(big));
 	CHECK(put(p, big, sizeof(big), 0644));
-	CHECK_INT_EQ(
-	    cmfa_config_load(p, me, &c, err, sizeof(err)), CMFA_ERR_TOOBIG);
-	CHECK_INT_EQ(
-	    cmfa_config_load("relative.conf", me, &c, err, sizeof(err)),
+	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)),
+	    CMFA_ERR_TOOBIG);
+	CHECK_INT_EQ(cmfa_config_load("relative.conf", me, &c, err,
+	                 sizeof(err)),
 	    CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_config_load(NULL, me, &c, err, sizeof(err)), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_config_load(NULL, me, &c, err, sizeof(err)),
+	    CMFA_ERR_INVAL);
 	(void)nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 

@@ -160,8 +160,8 @@ test_read_ok(void)
 	CHECK_INT_EQ(rd(&t, "empty", 0, ""), CMFA_OK);
 
 	cmfa_buf_init(&b, 1);
-	CHECK_INT_EQ(
-	    cmfa_file_read(t.fd, "f", geteuid(), 6, &b, &mtime), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_read(t.fd, "f", geteuid(), 6, &b, &mtime),
+	    CMFA_OK);
 	CHECK_INT_EQ(b.len, 6);
 	CHECK_INT_EQ(b.max, 6);
 	CHECK(fstatat(t.fd, "f", &st, 0) == 0 && mtime == st.st_mtim.tv_sec);
@@ -221,8 +221,8 @@ test_read_symlinks(void)
 		CHECK_INT_EQ(cmfa_file_read_path(p, geteuid(), 10, &b, NULL),
 		    CMFA_ERR_UNTRUSTED);
 		snprintf(p, sizeof(p), "%s/d/f", t.path);
-		CHECK_INT_EQ(
-		    cmfa_file_read_path(p, geteuid(), 10, &b, NULL), CMFA_OK);
+		CHECK_INT_EQ(cmfa_file_read_path(p, geteuid(), 10, &b, NULL),
+		    CMFA_OK);
 		CHECK_STR_EQ(cmfa_buf_str(&b), "y");
 		cmfa_buf_free(&b);
 		snprintf(p, sizeof(p), "%s/link", t.path);
@@ -275,16 +275,16 @@ test_read_modes(void)
 	    CMFA_ERR_UNTRUSTED);
 	CHECK_INT_EQ(cmfa_file_read_secret(t.fd, "r", geteuid(), 10, &b, NULL),
 	    CMFA_ERR_UNTRUSTED);
-	CHECK_INT_EQ(
-	    cmfa_file_read(t.fd, "s", geteuid(), 10, &b, NULL), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_read(t.fd, "s", geteuid(), 10, &b, NULL),
+	    CMFA_OK);
 	cmfa_buf_free(&b);
 	CHECK(fchmodat(t.fd, "s", 0600, 0) == 0);
-	CHECK_INT_EQ(
-	    cmfa_file_read_secret(t.fd, "s", geteuid(), 10, &b, NULL), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_read_secret(t.fd, "s", geteuid(), 10, &b, NULL),
+	    CMFA_OK);
 	cmfa_buf_free(&b);
 	CHECK(fchmodat(t.fd, "s", 0400, 0) == 0);
-	CHECK_INT_EQ(
-	    cmfa_file_read_secret(t.fd, "s", geteuid(), 10, &b, NULL), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_read_secret(t.fd, "s", geteuid(), 10, &b, NULL),
+	    CMFA_OK);
 	cmfa_buf_free(&b);
 	tdir_remove(&t);
 }
@@ -345,16 +345,16 @@ test_path_trusted(void)
 	CHECK_STR_EQ(cmfa_buf_str(&b), "k = v\n");
 	cmfa_buf_free(&b);
 	CHECK(fchmodat(t.fd, "a/b", 0770, 0) == 0);
-	CHECK_INT_EQ(
-	    cmfa_file_read_path(p, me, 100, &b, NULL), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_file_read_path(p, me, 100, &b, NULL),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(fchmodat(t.fd, "a/b", 0700, 0) == 0);
 	snprintf(p, sizeof(p), "%s/a/b/", t.path);
 	CHECK_INT_EQ(cmfa_file_read_path(p, me, 100, &b, NULL), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_file_read_path("a/b", me, 100, &b, NULL), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_file_read_path("a/b", me, 100, &b, NULL),
+	    CMFA_ERR_INVAL);
 	snprintf(p, sizeof(p), "%s/a/b/missing", t.path);
-	CHECK_INT_EQ(
-	    cmfa_file_read_path(p, me, 100, &b, NULL), CMFA_ERR_NOTFOUND);
+	CHECK_INT_EQ(cmfa_file_read_path(p, me, 100, &b, NULL),
+	    CMFA_ERR_NOTFOUND);
 	CHECK(b.p == NULL);
 	tdir_remove(&t);
 }
@@ -401,16 +401,16 @@ test_read_owner(void)
 		SKIP("chown to another uid needs root");
 	}
 	CHECK(fchownat(t.fd, "f", 1, 0, AT_SYMLINK_NOFOLLOW) == 0);
-	CHECK_INT_EQ(
-	    cmfa_file_read(t.fd, "f", 0, 10, &b, NULL), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_file_read(t.fd, "f", 0, 10, &b, NULL),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK_INT_EQ(cmfa_file_read(t.fd, "f", 1, 10, &b, NULL), CMFA_OK);
 	cmfa_buf_free(&b);
 	/* a directory owned by someone else than root or the owner */
 	CHECK(mkd(&t, "d", 0755));
 	CHECK(put(&t, "d/f", "x", 0600));
 	CHECK(fchownat(t.fd, "d", 1, 0, AT_SYMLINK_NOFOLLOW) == 0);
-	CHECK_INT_EQ(
-	    cmfa_file_read(t.fd, "d/f", 0, 10, &b, NULL), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_file_read(t.fd, "d/f", 0, 10, &b, NULL),
+	    CMFA_ERR_UNTRUSTED);
 	snprintf(p, sizeof(p), "%s/d", t.path);
 	CHECK_INT_EQ(cmfa_path_trusted(p, 0), CMFA_ERR_UNTRUSTED);
 	CHECK_INT_EQ(cmfa_path_trusted(p, 1), CMFA_OK);
@@ -448,18 +448,18 @@ static void
 test_read_path_syntax(void)
 {
 	static const char *const bad[] = {
-	    "",
-	    "/abs",
-	    "..",
-	    ".",
-	    "../x",
-	    "a/../b",
-	    "a/./b",
-	    "./a",
-	    "a//b",
-	    "a/",
-	    "/",
-	    "a/..",
+		"",
+		"/abs",
+		"..",
+		".",
+		"../x",
+		"a/../b",
+		"a/./b",
+		"./a",
+		"a//b",
+		"a/",
+		"/",
+		"a/..",
 	};
 	struct tdir t;
 	char longname[NAME_MAX + 2];
@@ -475,14 +475,14 @@ test_read_path_syntax(void)
 	CHECK(mkd(&t, "b", 0700));
 	CHECK(put(&t, "b/x", "x", 0600));
 	for (i = 0; i < CMFA_ARRAY_LEN(bad); i++)
-		CHECK_MSG(
-		    rd(&t, bad[i], 10, NULL) == CMFA_ERR_INVAL, "%s", bad[i]);
+		CHECK_MSG(rd(&t, bad[i], 10, NULL) == CMFA_ERR_INVAL, "%s",
+		    bad[i]);
 	CHECK_INT_EQ(rd(&t, NULL, 10, NULL), CMFA_ERR_INVAL);
 	memset(longname, 'n', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	CHECK_INT_EQ(rd(&t, longname, 10, NULL), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_dir_open(t.fd, "a/..", geteuid(), &fd), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_dir_open(t.fd, "a/..", geteuid(), &fd),
+	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_dir_open(t.fd, "", geteuid(), &fd), CMFA_ERR_INVAL);
 	CHECK_INT_EQ(fd, 7);
 	tdir_remove(&t);
@@ -511,10 +511,10 @@ test_dir_open(void)
 	cmfa_buf_free(&b);
 	if (fd >= 0)
 		close(fd);
-	CHECK_INT_EQ(
-	    cmfa_dir_open(t.fd, "a/b/f", geteuid(), &fd2), CMFA_ERR_UNTRUSTED);
-	CHECK_INT_EQ(
-	    cmfa_dir_open(t.fd, "a/c", geteuid(), &fd2), CMFA_ERR_NOTFOUND);
+	CHECK_INT_EQ(cmfa_dir_open(t.fd, "a/b/f", geteuid(), &fd2),
+	    CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_dir_open(t.fd, "a/c", geteuid(), &fd2),
+	    CMFA_ERR_NOTFOUND);
 	CHECK_INT_EQ(fd2, -1);
 	CHECK_INT_EQ(cmfa_dir_open_path(t.path, geteuid(), &fd2), CMFA_OK);
 	CHECK(fd2 >= 0 && (fcntl(fd2, F_GETFD) & FD_CLOEXEC) != 0);
@@ -535,31 +535,31 @@ test_write_atomic(void)
 		return;
 	}
 	CHECK(mkd(&t, "d", 0700));
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "d/f", "one", 3, 0600), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "d/f", "one", 3, 0600),
+	    CMFA_OK);
 	CHECK_INT_EQ(rd(&t, "d/f", 10, "one"), CMFA_OK);
 	CHECK(fstatat(t.fd, "d/f", &st, 0) == 0 &&
 	    (st.st_mode & 07777) == 0600 && st.st_uid == geteuid());
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "d/f", "second", 6, 0644), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "d/f", "second", 6, 0644),
+	    CMFA_OK);
 	CHECK_INT_EQ(rd(&t, "d/f", 10, "second"), CMFA_OK);
 	CHECK(
 	    fstatat(t.fd, "d/f", &st, 0) == 0 && (st.st_mode & 07777) == 0644);
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "empty", NULL, 0, 0600), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "empty", NULL, 0, 0600),
+	    CMFA_OK);
 	CHECK_INT_EQ(rd(&t, "empty", 10, ""), CMFA_OK);
 	CHECK_INT_EQ(count_dot_files(&t, "d"), 0);
 	CHECK_INT_EQ(count_dot_files(&t, "."), 0);
 
 	/* modes we would refuse to read, or set-id bits */
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "d/f", "x", 1, 0666), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "d/f", "x", 1, 04700), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "d/f", NULL, 1, 0600), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "../f", "x", 1, 0600), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "d/f", "x", 1, 0666),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "d/f", "x", 1, 04700),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "d/f", NULL, 1, 0600),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "../f", "x", 1, 0600),
+	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(rd(&t, "d/f", 10, "second"), CMFA_OK);
 
 	/* a symlinked or untrusted directory on the way */
@@ -574,8 +574,8 @@ test_write_atomic(void)
 	/* a symlink as the target is replaced, never followed */
 	CHECK(put(&t, "victim", "keep", 0600));
 	CHECK(symlinkat("../victim", t.fd, "d/sl") == 0);
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "d/sl", "new", 3, 0600), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "d/sl", "new", 3, 0600),
+	    CMFA_OK);
 	CHECK_INT_EQ(rd(&t, "victim", 10, "keep"), CMFA_OK);
 	CHECK_INT_EQ(rd(&t, "d/sl", 10, "new"), CMFA_OK);
 	/* a directory as the target: refused, nothing left behind */
@@ -584,8 +584,8 @@ test_write_atomic(void)
 	CHECK_INT_EQ(count_dot_files(&t, "d"), 0);
 
 	/* write_new never replaces */
-	CHECK_INT_EQ(
-	    cmfa_file_write_new(t.fd, "d/f", "x", 1, 0600), CMFA_ERR_EXISTS);
+	CHECK_INT_EQ(cmfa_file_write_new(t.fd, "d/f", "x", 1, 0600),
+	    CMFA_ERR_EXISTS);
 	CHECK_INT_EQ(rd(&t, "d/f", 10, "second"), CMFA_OK);
 	CHECK_INT_EQ(cmfa_file_write_new(t.fd, "d/n", "new", 3, 0600), CMFA_OK);
 	CHECK_INT_EQ(rd(&t, "d/n", 10, "new"), CMFA_OK);
@@ -610,18 +610,18 @@ test_write_atomic_failure(void)
 		tdir_remove(&t);
 		return;
 	}
-	CHECK_INT_EQ(
-	    cmfa_file_write_atomic(t.fd, "f", "old", 3, 0600), CMFA_OK);
+	CHECK_INT_EQ(cmfa_file_write_atomic(t.fd, "f", "old", 3, 0600),
+	    CMFA_OK);
 	memset(big, 'B', sizeof(big));
 	fflush(NULL);
 	if ((pid = fork()) == 0) {
-		struct rlimit rl = {4096, 4096};
+		struct rlimit rl = { 4096, 4096 };
 
 		signal(SIGXFSZ, SIG_IGN);
 		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
 			_exit(100);
-		_exit((int)cmfa_file_write_atomic(
-		    t.fd, "f", big, sizeof(big), 0600));
+		_exit((int)cmfa_file_write_atomic(t.fd, "f", big, sizeof(big),
+		    0600));
 	}
 	CHECK(pid > 0);
 	CHECK(waitpid(pid, &status, 0) == pid);

@@ -15,7 +15,7 @@
 
 #define OATHTOOL "/usr/bin/oathtool"
 
-static const uint8_t rfc_key[] = "12345678901234567890";	/* 20 bytes */
+static const uint8_t rfc_key[] = "12345678901234567890"; /* 20 bytes */
 #define RFC_KEYLEN 20
 
 /* ---------------------------------------------------------------------- */
@@ -118,10 +118,9 @@ test_hotp_rfc4226(void)
 
 	for (c = 0; c < 10; c++) {
 		v = 0xffffffffu;
-		CHECK_INT_EQ(cmfa_hotp(rfc_key, RFC_KEYLEN, c, 6, &v),
-		    CMFA_OK);
-		CHECK_MSG(v == want[c], "counter %" PRIu64 ": %u != %u", c,
-		    v, want[c]);
+		CHECK_INT_EQ(cmfa_hotp(rfc_key, RFC_KEYLEN, c, 6, &v), CMFA_OK);
+		CHECK_MSG(v == want[c], "counter %" PRIu64 ": %u != %u", c, v,
+		    want[c]);
 	}
 }
 
@@ -139,7 +138,7 @@ test_hotp_args(void)
 	CHECK_INT_EQ(cmfa_hotp(big, sizeof(big), 0, 6, &v), CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_hotp(rfc_key, RFC_KEYLEN, 0, 6, NULL),
 	    CMFA_ERR_INVAL);
-	CHECK_INT_EQ(v, 4242);	/* untouched on failure */
+	CHECK_INT_EQ(v, 4242); /* untouched on failure */
 	CHECK_INT_EQ(cmfa_hotp(big, CMFA_TOTP_KEY_MAX, 0, 6, &v), CMFA_OK);
 	CHECK(v < 1000000);
 	CHECK_INT_EQ(cmfa_hotp(rfc_key, 1, 0, 7, &v), CMFA_OK);
@@ -190,18 +189,21 @@ test_totp_rfc6238(void)
 		CHECK(cmfa_totp_step(vec[i].t) == vec[i].step);
 		v = 0;
 		CHECK_INT_EQ(cmfa_hotp(rfc_key, RFC_KEYLEN,
-		    cmfa_totp_step(vec[i].t), 8, &v), CMFA_OK);
-		CHECK_MSG(v == vec[i].totp, "t=%" PRId64 ": %u != %u",
-		    vec[i].t, v, vec[i].totp);
+		                 cmfa_totp_step(vec[i].t), 8, &v),
+		    CMFA_OK);
+		CHECK_MSG(v == vec[i].totp, "t=%" PRId64 ": %u != %u", vec[i].t,
+		    v, vec[i].totp);
 		/* the 6-digit code is the low 6 digits of the 8 */
 		fmt_code(vec[i].totp % 1000000, 6, six);
 		m = 0;
 		CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, six, 6,
-		    vec[i].t, 0, 0, &m), CMFA_OK);
+		                 vec[i].t, 0, 0, &m),
+		    CMFA_OK);
 		CHECK(m == vec[i].step);
 		/* one period later, window 1 still takes it */
 		CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, six, 6,
-		    vec[i].t + 30, 1, 0, &m), CMFA_OK);
+		                 vec[i].t + 30, 1, 0, &m),
+		    CMFA_OK);
 		CHECK(m == vec[i].step);
 	}
 }
@@ -222,8 +224,8 @@ test_oathtool_totp(void)
 		SKIP("%s not installed (Debian package oathtool)", OATHTOOL);
 	for (i = 0; i < CMFA_ARRAY_LEN(lens); i++) {
 		CHECK_INT_EQ(cmfa_random_bytes(key, lens[i]), CMFA_OK);
-		CHECK_INT_EQ(cmfa_base32_encode(key, lens[i], b32,
-		    sizeof(b32)), CMFA_OK);
+		CHECK_INT_EQ(cmfa_base32_encode(key, lens[i], b32, sizeof(b32)),
+		    CMFA_OK);
 		/* any time from 1970 to about 2514 */
 		t = (int64_t)(rand_u64() % 17179869184ull);
 		if (i == 0)
@@ -243,7 +245,8 @@ test_oathtool_totp(void)
 		    want);
 		got[6] = '\0';
 		CHECK_INT_EQ(cmfa_totp_verify(key, lens[i], got, 6, t, 1, 0,
-		    &m), CMFA_OK);
+		                 &m),
+		    CMFA_OK);
 
 		/* 8 digits */
 		argv[4] = "-d";
@@ -278,8 +281,9 @@ test_oathtool_hotp(void)
 		CHECK_INT_EQ(cmfa_random_bytes(key, lens[i]), CMFA_OK);
 		to_hex(key, lens[i], hex);
 		for (j = 0; j < 3; j++) {
-			c = j == 0 ? 0 : j == 1 ? rand_u64() % 100000000 :
-			    rand_u64() >> 1;
+			c = j == 0   ? 0
+			    : j == 1 ? rand_u64() % 100000000
+			             : rand_u64() >> 1;
 			snprintf(ctr, sizeof(ctr), "%" PRIu64, c);
 			argv[0] = OATHTOOL;
 			argv[1] = "--hotp";
@@ -292,10 +296,11 @@ test_oathtool_hotp(void)
 			CHECK_INT_EQ(run_capture(argv, got, sizeof(got)), 0);
 			v = 0;
 			CHECK_INT_EQ(cmfa_hotp(key, lens[i], c, j == 2 ? 8 : 6,
-			    &v), CMFA_OK);
+			                 &v),
+			    CMFA_OK);
 			fmt_code(v, j == 2 ? 8 : 6, want);
 			CHECK_MSG(strncmp(got, want, strlen(want)) == 0 &&
-			    got[strlen(want)] == '\n',
+			        got[strlen(want)] == '\n',
 			    "key %s counter %s: oathtool %s, we %s", hex, ctr,
 			    got, want);
 		}
@@ -306,7 +311,7 @@ test_oathtool_hotp(void)
 static void
 test_verify_window(void)
 {
-	const int64_t t = 1700000000;	/* codes s-12..s+12 all distinct */
+	const int64_t t = 1700000000; /* codes s-12..s+12 all distinct */
 	const uint64_t s = cmfa_totp_step(t);
 	char c[16];
 	uint64_t m;
@@ -316,60 +321,75 @@ test_verify_window(void)
 		code_at(rfc_key, RFC_KEYLEN, s + (uint64_t)(int64_t)d, c);
 		m = 777;
 		if (d >= -1 && d <= 1) {
-			CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c,
-			    6, t, 1, 0, &m), CMFA_OK);
+			CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6,
+			                 t, 1, 0, &m),
+			    CMFA_OK);
 			CHECK(m == s + (uint64_t)(int64_t)d);
 		} else {
-			CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c,
-			    6, t, 1, 0, &m), CMFA_ERR_MISMATCH);
-			CHECK(m == 777);	/* untouched */
+			CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6,
+			                 t, 1, 0, &m),
+			    CMFA_ERR_MISMATCH);
+			CHECK(m == 777); /* untouched */
 		}
 		/* window 0: only the current step */
 		CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t, 0,
-		    0, &m), d == 0 ? CMFA_OK : CMFA_ERR_MISMATCH);
+		                 0, &m),
+		    d == 0 ? CMFA_OK : CMFA_ERR_MISMATCH);
 	}
 	/* the step, not the second, decides: first and last second */
 	code_at(rfc_key, RFC_KEYLEN, s + 1, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6,
-	    (int64_t)s * 30, 1, 0, &m), CMFA_OK);
+	                 (int64_t)s * 30, 1, 0, &m),
+	    CMFA_OK);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6,
-	    (int64_t)s * 30 + 29, 0, 0, &m), CMFA_ERR_MISMATCH);
+	                 (int64_t)s * 30 + 29, 0, 0, &m),
+	    CMFA_ERR_MISMATCH);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6,
-	    (int64_t)s * 30 + 30, 0, 0, &m), CMFA_OK);
+	                 (int64_t)s * 30 + 30, 0, 0, &m),
+	    CMFA_OK);
 	/* the largest window */
 	code_at(rfc_key, RFC_KEYLEN, s + 10, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t,
-	    CMFA_TOTP_WINDOW_MAX, 0, &m), CMFA_OK);
+	                 CMFA_TOTP_WINDOW_MAX, 0, &m),
+	    CMFA_OK);
 	CHECK(m == s + 10);
 	code_at(rfc_key, RFC_KEYLEN, s - 10, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t,
-	    CMFA_TOTP_WINDOW_MAX, 0, &m), CMFA_OK);
+	                 CMFA_TOTP_WINDOW_MAX, 0, &m),
+	    CMFA_OK);
 	CHECK(m == s - 10);
 	code_at(rfc_key, RFC_KEYLEN, s + 11, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t,
-	    CMFA_TOTP_WINDOW_MAX, 0, &m), CMFA_ERR_MISMATCH);
+	                 CMFA_TOTP_WINDOW_MAX, 0, &m),
+	    CMFA_ERR_MISMATCH);
 	code_at(rfc_key, RFC_KEYLEN, s - 11, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t,
-	    CMFA_TOTP_WINDOW_MAX, 0, &m), CMFA_ERR_MISMATCH);
+	                 CMFA_TOTP_WINDOW_MAX, 0, &m),
+	    CMFA_ERR_MISMATCH);
 	/* a window above the maximum is a caller error, even for a good code */
 	code_at(rfc_key, RFC_KEYLEN, s, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t,
-	    CMFA_TOTP_WINDOW_MAX + 1, 0, &m), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t, UINT_MAX,
-	    0, &m), CMFA_ERR_INVAL);
+	                 CMFA_TOTP_WINDOW_MAX + 1, 0, &m),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t, UINT_MAX, 0,
+	                 &m),
+	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_totp_verify(NULL, RFC_KEYLEN, c, 6, t, 1, 0, &m),
 	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, 0, c, 6, t, 1, 0, &m),
 	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, CMFA_TOTP_KEY_MAX + 1, c, 6, t,
-	    1, 0, &m), CMFA_ERR_INVAL);
+	                 1, 0, &m),
+	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, NULL, 6, t, 1, 0,
-	    &m), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t, 1, 0,
-	    NULL), CMFA_ERR_INVAL);
+	                 &m),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t, 1, 0, NULL),
+	    CMFA_ERR_INVAL);
 	/* a different key does not verify */
 	CHECK_INT_EQ(cmfa_totp_verify((const uint8_t *)"12345678901234567891",
-	    20, c, 6, t, 1, 0, &m), CMFA_ERR_MISMATCH);
+	                 20, c, 6, t, 1, 0, &m),
+	    CMFA_ERR_MISMATCH);
 }
 
 static void
@@ -388,7 +408,8 @@ test_verify_replay(void)
 	CHECK(m == 777);
 	/* fresh when the last used step is older */
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t, 1, s - 1,
-	    &m), CMFA_OK);
+	                 &m),
+	    CMFA_OK);
 	CHECK(m == s);
 	/* an older step than the last used one: replay too */
 	code_at(rfc_key, RFC_KEYLEN, s - 1, c);
@@ -401,7 +422,8 @@ test_verify_replay(void)
 	CHECK(m == s + 1);
 	/* a used step in the future (clock went back): still a replay */
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t, 1, s + 1,
-	    &m), CMFA_ERR_REPLAY);
+	                 &m),
+	    CMFA_ERR_REPLAY);
 	/* outside the window it is just wrong, used or not */
 	code_at(rfc_key, RFC_KEYLEN, s - 5, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, t, 1, s, &m),
@@ -432,7 +454,8 @@ test_verify_replay_collision(void)
 	    CMFA_OK);
 	CHECK(m == c2);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, a, 6, t, 1, c1 - 1,
-	    &m), CMFA_OK);
+	                 &m),
+	    CMFA_OK);
 	CHECK(m == c2);
 	/* one used, one fresh: the fresh one wins */
 	m = 0;
@@ -440,7 +463,8 @@ test_verify_replay_collision(void)
 	    CMFA_OK);
 	CHECK(m == c2);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, a, 6, t, 1, c1 + 1,
-	    &m), CMFA_OK);
+	                 &m),
+	    CMFA_OK);
 	CHECK(m == c2);
 	/* both used */
 	m = 0;
@@ -449,7 +473,8 @@ test_verify_replay_collision(void)
 	CHECK(m == 0);
 	/* window 0 at c1's time: only c1 */
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, a, 6,
-	    (int64_t)c1 * 30, 0, 0, &m), CMFA_OK);
+	                 (int64_t)c1 * 30, 0, 0, &m),
+	    CMFA_OK);
 	CHECK(m == c1);
 }
 
@@ -467,38 +492,38 @@ test_verify_formats(void)
 
 	for (i = 0; i < CMFA_ARRAY_LEN(bad); i++)
 		CHECK_MSG(cmfa_totp_verify(rfc_key, RFC_KEYLEN, bad[i],
-		    strlen(bad[i]), t, 1, 0, &m) == CMFA_ERR_MISMATCH,
+		              strlen(bad[i]), t, 1, 0, &m) == CMFA_ERR_MISMATCH,
 		    "\"%s\"", bad[i]);
 	code_at(rfc_key, RFC_KEYLEN, s, c);
 	/* the right code with extra characters, or cut short */
 	memcpy(tmp, c, 6);
 	tmp[6] = '7';
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 7, t, 1, 0,
-	    &m), CMFA_ERR_MISMATCH);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 7, t, 1, 0, &m),
+	    CMFA_ERR_MISMATCH);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 5, t, 1, 0, &m),
 	    CMFA_ERR_MISMATCH);
 	/* a NUL inside */
 	memcpy(tmp, c, 6);
 	tmp[3] = '\0';
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0,
-	    &m), CMFA_ERR_MISMATCH);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0, &m),
+	    CMFA_ERR_MISMATCH);
 	/* digits only: a neighbour of '0' / '9' swapped in */
 	memcpy(tmp, c, 6);
 	tmp[5] = (char)('0' - 1);
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0,
-	    &m), CMFA_ERR_MISMATCH);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0, &m),
+	    CMFA_ERR_MISMATCH);
 	tmp[5] = (char)('9' + 1);
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0,
-	    &m), CMFA_ERR_MISMATCH);
-	tmp[5] = (char)0xb9;	/* high byte */
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0,
-	    &m), CMFA_ERR_MISMATCH);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0, &m),
+	    CMFA_ERR_MISMATCH);
+	tmp[5] = (char)0xb9; /* high byte */
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0, &m),
+	    CMFA_ERR_MISMATCH);
 	CHECK(m == 777);
 	/* length bounds the code, not a NUL */
 	memcpy(tmp, c, 6);
 	memcpy(tmp + 6, "99", 3);
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0,
-	    &m), CMFA_OK);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, tmp, 6, t, 1, 0, &m),
+	    CMFA_OK);
 	CHECK(m == s);
 	CHECK_INT_EQ(cmfa_code_format_ok("000000", 6), 1);
 	CHECK_INT_EQ(cmfa_code_format_ok("999999", 6), 1);
@@ -517,26 +542,30 @@ test_verify_edges_of_time(void)
 	/* near 0: the window is clamped, no underflow */
 	code_at(rfc_key, RFC_KEYLEN, 0, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, 0,
-	    CMFA_TOTP_WINDOW_MAX, 0, &m), CMFA_OK);
+	                 CMFA_TOTP_WINDOW_MAX, 0, &m),
+	    CMFA_OK);
 	CHECK(m == 0);
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, 15, 1, 0,
-	    &m), CMFA_OK);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, 15, 1, 0, &m),
+	    CMFA_OK);
 	CHECK(m == 0);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, -100, 0, 0,
-	    &m), CMFA_OK);
+	                 &m),
+	    CMFA_OK);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, INT64_MIN, 1,
-	    0, &m), CMFA_OK);
+	                 0, &m),
+	    CMFA_OK);
 	CHECK(m == 0);
 	code_at(rfc_key, RFC_KEYLEN, 3, c);
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, 45, 2, 0,
-	    &m), CMFA_OK);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, 45, 2, 0, &m),
+	    CMFA_OK);
 	CHECK(m == 3);
-	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, 45, 2, 3,
-	    &m), CMFA_ERR_REPLAY);
+	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, 45, 2, 3, &m),
+	    CMFA_ERR_REPLAY);
 	/* the far end: no overflow above the last step */
 	code_at(rfc_key, RFC_KEYLEN, top + CMFA_TOTP_WINDOW_MAX, c);
 	CHECK_INT_EQ(cmfa_totp_verify(rfc_key, RFC_KEYLEN, c, 6, INT64_MAX,
-	    CMFA_TOTP_WINDOW_MAX, 0, &m), CMFA_OK);
+	                 CMFA_TOTP_WINDOW_MAX, 0, &m),
+	    CMFA_OK);
 	CHECK(m == top + CMFA_TOTP_WINDOW_MAX);
 }
 
@@ -564,17 +593,20 @@ test_base32_rfc4648(void)
 	for (i = 0; i < CMFA_ARRAY_LEN(vec); i++) {
 		const size_t rl = strlen(vec[i].raw);
 
-		CHECK_INT_EQ(cmfa_base32_encode((const uint8_t *)vec[i].raw,
-		    rl, enc, sizeof(enc)), CMFA_OK);
+		CHECK_INT_EQ(cmfa_base32_encode((const uint8_t *)vec[i].raw, rl,
+		                 enc, sizeof(enc)),
+		    CMFA_OK);
 		CHECK_STR_EQ(enc, vec[i].bare);
 		CHECK_INT_EQ(strlen(enc), CMFA_BASE32_ENC_LEN(rl));
 		n = 999;
 		CHECK_INT_EQ(cmfa_base32_decode(vec[i].padded,
-		    strlen(vec[i].padded), dec, sizeof(dec), &n), CMFA_OK);
+		                 strlen(vec[i].padded), dec, sizeof(dec), &n),
+		    CMFA_OK);
 		CHECK(n == rl && memcmp(dec, vec[i].raw, rl) == 0);
 		n = 999;
 		CHECK_INT_EQ(cmfa_base32_decode(vec[i].bare,
-		    strlen(vec[i].bare), dec, sizeof(dec), &n), CMFA_OK);
+		                 strlen(vec[i].bare), dec, sizeof(dec), &n),
+		    CMFA_OK);
 		CHECK(n == rl && memcmp(dec, vec[i].raw, rl) == 0);
 	}
 	/* RFC 6238 key, as authenticator apps show it */
@@ -587,9 +619,16 @@ static void
 test_base32_lenient(void)
 {
 	static const char *const ok[] = {
-		"mzxw6ytboi", "MzXw6YtBoI", "mzxw 6ytb oi", "MZXW-6YTB-OI",
-		"  MZXW6YTBOI  ", "MZXW6YTBOI======", "mzxw6ytboi======",
-		"MZXW 6YTB OI== ====", "MZXW6YTBOI====== ", "M-Z-X-W-6-Y-T-B-O-I",
+		"mzxw6ytboi",
+		"MzXw6YtBoI",
+		"mzxw 6ytb oi",
+		"MZXW-6YTB-OI",
+		"  MZXW6YTBOI  ",
+		"MZXW6YTBOI======",
+		"mzxw6ytboi======",
+		"MZXW 6YTB OI== ====",
+		"MZXW6YTBOI====== ",
+		"M-Z-X-W-6-Y-T-B-O-I",
 	};
 	uint8_t dec[16];
 	size_t i, n;
@@ -597,8 +636,9 @@ test_base32_lenient(void)
 	for (i = 0; i < CMFA_ARRAY_LEN(ok); i++) {
 		n = 0;
 		CHECK_MSG(cmfa_base32_decode(ok[i], strlen(ok[i]), dec,
-		    sizeof(dec), &n) == CMFA_OK && n == 6 &&
-		    memcmp(dec, "foobar", 6) == 0, "\"%s\"", ok[i]);
+		              sizeof(dec), &n) == CMFA_OK &&
+		        n == 6 && memcmp(dec, "foobar", 6) == 0,
+		    "\"%s\"", ok[i]);
 	}
 	/* only separators: the empty string */
 	n = 9;
@@ -616,17 +656,43 @@ test_base32_refused(void)
 {
 	static const char *const bad[] = {
 		/* bytes outside the alphabet */
-		"MZXW0YTB", "MZXW1YTB", "MZXW8YTB", "MZXW9YTB", "MZXW6YT!",
-		"MZXW6YT\n", "MZXW6YT\t", "MZXW6YT_", "MZXW6YT\xc3\xa9",
-		"MZXW6YT+", "MZXW6YT/", "MZXW6YT.",
+		"MZXW0YTB",
+		"MZXW1YTB",
+		"MZXW8YTB",
+		"MZXW9YTB",
+		"MZXW6YT!",
+		"MZXW6YT\n",
+		"MZXW6YT\t",
+		"MZXW6YT_",
+		"MZXW6YT\xc3\xa9",
+		"MZXW6YT+",
+		"MZXW6YT/",
+		"MZXW6YT.",
 		/* padding */
-		"MY=", "MY=====", "MY=======", "MY==A===", "MY======MY",
-		"=MY", "MZXW6YTB========", "========", "=", "MZXW6YQ==",
+		"MY=",
+		"MY=====",
+		"MY=======",
+		"MY==A===",
+		"MY======MY",
+		"=MY",
+		"MZXW6YTB========",
+		"========",
+		"=",
+		"MZXW6YQ==",
 		"MZXQ=====",
 		/* lengths no byte string encodes to */
-		"M", "MZX", "MZXW6Y", "MZXW6YTBO", "M=======",
+		"M",
+		"MZX",
+		"MZXW6Y",
+		"MZXW6YTBO",
+		"M=======",
 		/* non-zero trailing bits */
-		"MZ", "MZXR", "MZXW7", "MZXW6YR", "MZ======", "MZXW6YTBOJ",
+		"MZ",
+		"MZXR",
+		"MZXW7",
+		"MZXW6YR",
+		"MZ======",
+		"MZXW6YTBOJ",
 	};
 	uint8_t dec[16];
 	size_t i, n = 4242;
@@ -634,19 +700,19 @@ test_base32_refused(void)
 	memset(dec, 0xaa, sizeof(dec));
 	for (i = 0; i < CMFA_ARRAY_LEN(bad); i++)
 		CHECK_MSG(cmfa_base32_decode(bad[i], strlen(bad[i]), dec,
-		    sizeof(dec), &n) == CMFA_ERR_PARSE, "\"%s\"", bad[i]);
+		              sizeof(dec), &n) == CMFA_ERR_PARSE,
+		    "\"%s\"", bad[i]);
 	/* an embedded NUL */
 	CHECK_INT_EQ(cmfa_base32_decode("MZXW\0YTB", 8, dec, sizeof(dec), &n),
 	    CMFA_ERR_PARSE);
 	CHECK_INT_EQ(n, 4242);
 	for (i = 0; i < sizeof(dec); i++)
-		CHECK(dec[i] == 0xaa);	/* nothing written on failure */
+		CHECK(dec[i] == 0xaa); /* nothing written on failure */
 	CHECK_INT_EQ(cmfa_base32_decode(NULL, 2, dec, sizeof(dec), &n),
 	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_base32_decode("MY", 2, dec, sizeof(dec), NULL),
 	    CMFA_ERR_INVAL);
-	CHECK_INT_EQ(cmfa_base32_decode("MY", 2, NULL, 1, &n),
-	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_base32_decode("MY", 2, NULL, 1, &n), CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_base32_decode(NULL, 0, NULL, 0, &n), CMFA_OK);
 	CHECK_INT_EQ(n, 0);
 }
@@ -664,12 +730,10 @@ test_base32_bounds(void)
 	CHECK_INT_EQ(n, 4242);
 	for (i = 0; i < sizeof(dec); i++)
 		CHECK(dec[i] == 0xaa);
-	CHECK_INT_EQ(cmfa_base32_decode("MY", 2, dec, 0, &n),
-	    CMFA_ERR_TOOBIG);
-	CHECK_INT_EQ(cmfa_base32_decode("MZXW6YTBOI", 10, dec, 6, &n),
-	    CMFA_OK);
+	CHECK_INT_EQ(cmfa_base32_decode("MY", 2, dec, 0, &n), CMFA_ERR_TOOBIG);
+	CHECK_INT_EQ(cmfa_base32_decode("MZXW6YTBOI", 10, dec, 6, &n), CMFA_OK);
 	CHECK_INT_EQ(n, 6);
-	CHECK(dec[6] == 0xaa);	/* not a byte past the result */
+	CHECK(dec[6] == 0xaa); /* not a byte past the result */
 
 	memset(enc, 'x', sizeof(enc));
 	CHECK_INT_EQ(cmfa_base32_encode((const uint8_t *)"foobar", 6, enc, 10),
@@ -686,7 +750,8 @@ test_base32_bounds(void)
 	CHECK_INT_EQ(cmfa_base32_encode((const uint8_t *)"f", 1, NULL, 16),
 	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_base32_encode((const uint8_t *)"f", SIZE_MAX, enc,
-	    16), CMFA_ERR_TOOBIG);
+	                 16),
+	    CMFA_ERR_TOOBIG);
 	CHECK_INT_EQ(CMFA_TOTP_KEY_B32_MAX, 104);
 }
 
@@ -705,15 +770,16 @@ test_base32_roundtrip(void)
 		    CMFA_OK);
 		CHECK_INT_EQ(strlen(enc), CMFA_BASE32_ENC_LEN(len));
 		n = 9999;
-		CHECK_INT_EQ(cmfa_base32_decode(enc, strlen(enc), dec, len,
-		    &n), CMFA_OK);
+		CHECK_INT_EQ(cmfa_base32_decode(enc, strlen(enc), dec, len, &n),
+		    CMFA_OK);
 		CHECK(n == len && memcmp(dec, raw, len) == 0);
 		/* as an app shows it: lowercase, groups of 4 */
 		for (i = 0, g = 0; enc[i] != '\0'; i++) {
 			if (i > 0 && i % 4 == 0)
 				grouped[g++] = ' ';
-			grouped[g++] = (char)(enc[i] >= 'A' && enc[i] <= 'Z' ?
-			    enc[i] + 32 : enc[i]);
+			grouped[g++] =
+			    (char)(enc[i] >= 'A' && enc[i] <= 'Z' ? enc[i] + 32
+			                                          : enc[i]);
 		}
 		/* padded */
 		for (j = 0; (strlen(enc) + j) % 8 != 0; j++)
@@ -730,7 +796,7 @@ test_base32_roundtrip(void)
 struct script {
 	const uint32_t *vals;
 	size_t n, calls;
-	enum cmfa_err fail;	/* returned once vals run out */
+	enum cmfa_err fail; /* returned once vals run out */
 };
 
 static enum cmfa_err
@@ -753,8 +819,11 @@ test_code_generate_injected(void)
 		uint32_t v;
 		const char *code;
 	} one[] = {
-		{ 0, "000000" }, { 1, "000001" }, { 1000000, "000000" },
-		{ 4293999999u, "999999" }, { 123456789, "456789" },
+		{ 0, "000000" },
+		{ 1, "000001" },
+		{ 1000000, "000000" },
+		{ 4293999999u, "999999" },
+		{ 123456789, "456789" },
 		{ 999999, "999999" },
 	};
 	uint32_t vals[CMFA_CODE_MAX_REJECTS + 1];
@@ -867,19 +936,18 @@ static void
 test_code_check(void)
 {
 	CHECK_INT_EQ(cmfa_code_check("012345", "012345", 6), CMFA_OK);
-	CHECK_INT_EQ(cmfa_code_check("012345", "012346", 6),
-	    CMFA_ERR_MISMATCH);
-	CHECK_INT_EQ(cmfa_code_check("012345", "112345", 6),
-	    CMFA_ERR_MISMATCH);
-	CHECK_INT_EQ(cmfa_code_check("012345", "01234", 5),
-	    CMFA_ERR_MISMATCH);
+	CHECK_INT_EQ(cmfa_code_check("012345", "012346", 6), CMFA_ERR_MISMATCH);
+	CHECK_INT_EQ(cmfa_code_check("012345", "112345", 6), CMFA_ERR_MISMATCH);
+	CHECK_INT_EQ(cmfa_code_check("012345", "01234", 5), CMFA_ERR_MISMATCH);
 	CHECK_INT_EQ(cmfa_code_check("012345", "0123456", 7),
 	    CMFA_ERR_MISMATCH);
 	CHECK_INT_EQ(cmfa_code_check("012345", "012345 ", 7),
 	    CMFA_ERR_MISMATCH);
-	CHECK_INT_EQ(cmfa_code_check("012345", "01234a", 6),
-	    CMFA_ERR_MISMATCH);
-	CHECK_INT_EQ(cmfa_code_check("012345", "012\0" "45", 6),
+	CHECK_INT_EQ(cmfa_code_check("012345", "01234a", 6), CMFA_ERR_MISMATCH);
+	CHECK_INT_EQ(cmfa_code_check("012345",
+	                 "012\0"
+	                 "45",
+	                 6),
 	    CMFA_ERR_MISMATCH);
 	CHECK_INT_EQ(cmfa_code_check("012345", NULL, 6), CMFA_ERR_MISMATCH);
 	CHECK_INT_EQ(cmfa_code_check("012345", "", 0), CMFA_ERR_MISMATCH);
@@ -903,7 +971,8 @@ render_is(const char *tmpl, const char *want)
 
 	cmfa_buf_init(&b, 1024);
 	CHECK_INT_EQ(cmfa_template_render(tmpl, tmpl ? strlen(tmpl) : 0,
-	    "042917", &b), CMFA_OK);
+	                 "042917", &b),
+	    CMFA_OK);
 	CHECK_STR_EQ(cmfa_buf_str(&b), want);
 	cmfa_buf_free(&b);
 }
@@ -921,13 +990,13 @@ test_template(void)
 	render_is("{####} is your code", "042917 is your code");
 	render_is("{####}", "042917");
 	render_is("{####}{####}", "042917042917");
-	render_is("a {####} b {####} c {####}",
-	    "a 042917 b 042917 c 042917");
+	render_is("a {####} b {####} c {####}", "a 042917 b 042917 c 042917");
 	render_is("no placeholder here", "no placeholder here");
 	render_is("", "");
 	render_is("{###} {#####} {####", "{###} {#####} {####");
 	render_is("{{####}####}", "{042917####}");
-	render_is("\xc3\xa9 {####} \xe2\x82\xac", "\xc3\xa9 042917 \xe2\x82\xac");
+	render_is("\xc3\xa9 {####} \xe2\x82\xac",
+	    "\xc3\xa9 042917 \xe2\x82\xac");
 	CHECK(strlen(CMFA_DEFAULT_EMAIL_SUBJECT) > 0);
 
 	/* appends; the length bounds the template */
@@ -951,9 +1020,9 @@ test_template(void)
 	    CMFA_ERR_NOMEM);
 	CHECK_STR_EQ(cmfa_buf_str(&b), "pre:");
 	/* the code got in before the cap hit; it was wiped on the way out */
-	CHECK(b.p != NULL && memmem(b.p,
-	    strlen("pre:Your authentication code is 042917"), "0429",
-	    4) == NULL);
+	CHECK(b.p != NULL &&
+	    memmem(b.p, strlen("pre:Your authentication code is 042917"),
+	        "0429", 4) == NULL);
 	cmfa_buf_free(&b);
 	/* short by the very last byte, after a placeholder */
 	cmfa_buf_init(&b, 8);
@@ -991,8 +1060,9 @@ phone_is(const char *in, const char *want)
 
 	memset(out, 'x', sizeof(out));
 	CHECK_MSG(cmfa_mask_phone(in, strlen(in), out, sizeof(out)) ==
-	    CMFA_OK && strcmp(out, want) == 0, "%s -> %.31s, want %s", in,
-	    out, want);
+	            CMFA_OK &&
+	        strcmp(out, want) == 0,
+	    "%s -> %.31s, want %s", in, out, want);
 }
 
 static void
@@ -1002,8 +1072,9 @@ email_is(const char *in, const char *want)
 
 	memset(out, 'x', sizeof(out));
 	CHECK_MSG(cmfa_mask_email(in, strlen(in), out, sizeof(out)) ==
-	    CMFA_OK && strcmp(out, want) == 0, "%s -> %.63s, want %s", in,
-	    out, want);
+	            CMFA_OK &&
+	        strcmp(out, want) == 0,
+	    "%s -> %.63s, want %s", in, out, want);
 }
 
 static void
@@ -1023,9 +1094,12 @@ test_mask_phone(void)
 	phone_is("+123456789012345", "+***********2345");
 	for (i = 0; i < CMFA_ARRAY_LEN(bad); i++)
 		CHECK_MSG(cmfa_mask_phone(bad[i], strlen(bad[i]), out,
-		    sizeof(out)) == CMFA_ERR_PARSE, "\"%s\"", bad[i]);
-	CHECK_INT_EQ(cmfa_mask_phone("+1206\0" "5550100", 12, out,
-	    sizeof(out)), CMFA_ERR_PARSE);
+		              sizeof(out)) == CMFA_ERR_PARSE,
+		    "\"%s\"", bad[i]);
+	CHECK_INT_EQ(cmfa_mask_phone("+1206\0"
+	                             "5550100",
+	                 12, out, sizeof(out)),
+	    CMFA_ERR_PARSE);
 	/* the length bounds the input */
 	CHECK_INT_EQ(cmfa_mask_phone("+12065550100xyz", 12, out, sizeof(out)),
 	    CMFA_OK);
@@ -1064,7 +1138,8 @@ test_mask_email(void)
 	email_is("\xc3\xa9mile@ex\xc3\xa4mple.fr", "\xc3\xa9***@e***.fr");
 	email_is("\xc3\xb1@\xc3\xbc.de", "\xc3\xb1***@\xc3\xbc***.de");
 	email_is("\xf0\x9f\x98\x80x@\xe4\xbe\x8b\xe5\xad\x90.\xe4\xb8\xad"
-	    "\xe5\x9b\xbd", "\xf0\x9f\x98\x80***@\xe4\xbe\x8b***.\xe4\xb8\xad"
+	         "\xe5\x9b\xbd",
+	    "\xf0\x9f\x98\x80***@\xe4\xbe\x8b***.\xe4\xb8\xad"
 	    "\xe5\x9b\xbd");
 	/* odd dots: a trailing dot or a leading one keeps no suffix */
 	email_is("a@example.", "a***@e***");
@@ -1072,12 +1147,15 @@ test_mask_email(void)
 	email_is("a@x..y", "a***@x***.y");
 	for (i = 0; i < CMFA_ARRAY_LEN(bad); i++)
 		CHECK_MSG(cmfa_mask_email(bad[i], strlen(bad[i]), out,
-		    sizeof(out)) == CMFA_ERR_PARSE, "\"%s\"", bad[i]);
+		              sizeof(out)) == CMFA_ERR_PARSE,
+		    "\"%s\"", bad[i]);
 	CHECK_INT_EQ(cmfa_mask_email("alice@exa\0mple.com", 17, out,
-	    sizeof(out)), CMFA_ERR_PARSE);
+	                 sizeof(out)),
+	    CMFA_ERR_PARSE);
 	/* the length bounds the input: the second '@' is not seen */
 	CHECK_INT_EQ(cmfa_mask_email("alice@example.com@x", 17, out,
-	    sizeof(out)), CMFA_OK);
+	                 sizeof(out)),
+	    CMFA_OK);
 	CHECK_STR_EQ(out, "a***@e***.com");
 	/* output size: exact (14 with the NUL), then one short */
 	CHECK_INT_EQ(cmfa_mask_email("alice@example.com", 17, out, 14),
@@ -1106,26 +1184,34 @@ test_otpauth_uri(void)
 
 	cmfa_buf_init(&b, 1024);
 	CHECK_INT_EQ(cmfa_otpauth_uri("Example Corp:EU", "alice smith:1",
-	    rfc_key, RFC_KEYLEN, &b), CMFA_OK);
-	CHECK_STR_EQ(cmfa_buf_str(&b), "otpauth://totp/Example%20Corp%3AEU:"
+	                 rfc_key, RFC_KEYLEN, &b),
+	    CMFA_OK);
+	CHECK_STR_EQ(cmfa_buf_str(&b),
+	    "otpauth://totp/Example%20Corp%3AEU:"
 	    "alice%20smith%3A1?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 	    "&issuer=Example%20Corp%3AEU&algorithm=SHA1&digits=6&period=30");
 	cmfa_buf_reset(&b);
 	CHECK_INT_EQ(cmfa_otpauth_uri("host-1.example_x~", "j\xc3\xbcrgen@a/b",
-	    (const uint8_t *)"f", 1, &b), CMFA_OK);
-	CHECK_STR_EQ(cmfa_buf_str(&b), "otpauth://totp/host-1.example_x~:"
+	                 (const uint8_t *)"f", 1, &b),
+	    CMFA_OK);
+	CHECK_STR_EQ(cmfa_buf_str(&b),
+	    "otpauth://totp/host-1.example_x~:"
 	    "j%C3%BCrgen%40a%2Fb?secret=MY&issuer=host-1.example_x~"
 	    "&algorithm=SHA1&digits=6&period=30");
 	cmfa_buf_reset(&b);
 	/* no issuer */
 	CHECK_INT_EQ(cmfa_otpauth_uri(NULL, "alice", (const uint8_t *)"f", 1,
-	    &b), CMFA_OK);
-	CHECK_STR_EQ(cmfa_buf_str(&b), "otpauth://totp/alice?secret=MY"
+	                 &b),
+	    CMFA_OK);
+	CHECK_STR_EQ(cmfa_buf_str(&b),
+	    "otpauth://totp/alice?secret=MY"
 	    "&algorithm=SHA1&digits=6&period=30");
 	cmfa_buf_reset(&b);
 	CHECK_INT_EQ(cmfa_otpauth_uri("", "a&b=c?d#e", (const uint8_t *)"f", 1,
-	    &b), CMFA_OK);
-	CHECK_STR_EQ(cmfa_buf_str(&b), "otpauth://totp/a%26b%3Dc%3Fd%23e"
+	                 &b),
+	    CMFA_OK);
+	CHECK_STR_EQ(cmfa_buf_str(&b),
+	    "otpauth://totp/a%26b%3Dc%3Fd%23e"
 	    "?secret=MY&algorithm=SHA1&digits=6&period=30");
 	need = b.len;
 	cmfa_buf_free(&b);
@@ -1158,7 +1244,8 @@ test_otpauth_uri(void)
 	/* the cap: exactly enough, then one short (rolled back, wiped) */
 	cmfa_buf_init(&b, need);
 	CHECK_INT_EQ(cmfa_otpauth_uri("", "a&b=c?d#e", (const uint8_t *)"f", 1,
-	    &b), CMFA_OK);
+	                 &b),
+	    CMFA_OK);
 	cmfa_buf_free(&b);
 	/* the secret is in before the last part fails: wiped on the way out */
 	cmfa_buf_init(&b, 100);
@@ -1166,9 +1253,12 @@ test_otpauth_uri(void)
 	CHECK_INT_EQ(cmfa_otpauth_uri("Example", "alice", rfc_key, 20, &b),
 	    CMFA_ERR_NOMEM);
 	CHECK_STR_EQ(cmfa_buf_str(&b), "keep");
-	CHECK(b.p != NULL && memmem(b.p, strlen("keepotpauth://totp/Example:"
-	    "alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example"),
-	    "GEZD", 4) == NULL);
+	CHECK(b.p != NULL &&
+	    memmem(b.p,
+	        strlen("keepotpauth://totp/Example:"
+	               "alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer="
+	               "Example"),
+	        "GEZD", 4) == NULL);
 	cmfa_buf_free(&b);
 }
 

@@ -37,19 +37,19 @@ static const uint8_t test_key[20] = "12345678901234567890";
 /* scripted conversation                                                  */
 
 enum answer_kind {
-	ANS_TOTP,	/* the current code */
-	ANS_TOTP_PREV,	/* the code of the previous step */
-	ANS_WRONG,	/* a wrong 6-digit code */
-	ANS_TEXT,	/* a fixed text */
-	ANS_FAIL	/* the conversation fails */
+	ANS_TOTP,      /* the current code */
+	ANS_TOTP_PREV, /* the code of the previous step */
+	ANS_WRONG,     /* a wrong 6-digit code */
+	ANS_TEXT,      /* a fixed text */
+	ANS_FAIL       /* the conversation fails */
 };
 
 struct script {
 	enum answer_kind answers[8];
 	const char *text[8];
 	int nanswers;
-	int asked;		/* prompts seen */
-	char info[1024];	/* every PAM_TEXT_INFO / ERROR_MSG, joined */
+	int asked;       /* prompts seen */
+	char info[1024]; /* every PAM_TEXT_INFO / ERROR_MSG, joined */
 	char last_code[8];
 };
 
@@ -103,7 +103,7 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 			/* differs from every code in the window */
 			snprintf(s->last_code, sizeof(s->last_code), "%06u",
 			    (unsigned)((strtoul(good, NULL, 10) + 500000) %
-			    1000000));
+			        1000000));
 			r[i].resp = strdup(s->last_code);
 			break;
 		}
@@ -177,7 +177,7 @@ setup(const char *pool_json, const char *config_text)
 	st.dirfd = -1;
 	ok = cmfa_store_open(&st, storedir, geteuid()) == CMFA_OK &&
 	    cmfa_store_pool_write(&st, pool_json, strlen(pool_json), NULL) ==
-	    CMFA_OK;
+	        CMFA_OK;
 	cmfa_store_close(&st);
 	return ok;
 }
@@ -190,8 +190,7 @@ teardown(void)
 
 /* Write the PAM service file: lines with "MODULE" replaced by
  * "<module path> store=... config=..." plus extra args. */
-static void service(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+static void service(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
 service(const char *fmt, ...)
@@ -204,8 +203,8 @@ service(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(body, sizeof(body), fmt, ap);
 	va_end(ap);
-	snprintf(modline, sizeof(modline), "%s store=%s config=%s",
-	    module_path, storedir, confpath);
+	snprintf(modline, sizeof(modline), "%s store=%s config=%s", module_path,
+	    storedir, confpath);
 	for (p = body; *p != '\0' && o < sizeof(out) - 1;) {
 		if (strncmp(p, "MODULE", 6) == 0) {
 			o += (size_t)snprintf(out + o, sizeof(out) - o, "%s",
@@ -227,7 +226,7 @@ add_user(const char *name, const char *json)
 	st.dirfd = -1;
 	if (cmfa_store_open(&st, storedir, geteuid()) != CMFA_OK ||
 	    cmfa_store_user_write(&st, name, json, strlen(json), NULL) !=
-	    CMFA_OK)
+	        CMFA_OK)
 		fprintf(stderr, "  cannot add user %s\n", name);
 	cmfa_store_close(&st);
 }
@@ -240,7 +239,8 @@ add_totp(const char *name)
 	st.dirfd = -1;
 	if (cmfa_store_open(&st, storedir, geteuid()) != CMFA_OK ||
 	    cmfa_store_pending_save(&st, name, test_key, sizeof(test_key)) !=
-	    CMFA_OK || cmfa_store_totp_activate(&st, name) != CMFA_OK)
+	        CMFA_OK ||
+	    cmfa_store_totp_activate(&st, name) != CMFA_OK)
 		fprintf(stderr, "  cannot add a TOTP secret for %s\n", name);
 	cmfa_store_close(&st);
 }
@@ -270,19 +270,19 @@ run_pam_script(const char *user, int n, const enum answer_kind *a,
 	return run_pam(user, s);
 }
 
-#define POOL_ON_TOTP \
-	"{\"MfaConfiguration\":\"ON\"," \
+#define POOL_ON_TOTP                                                           \
+	"{\"MfaConfiguration\":\"ON\","                                        \
 	"\"SoftwareTokenMfaConfiguration\":{\"Enabled\":true}}"
-#define POOL_OPTIONAL_TOTP \
-	"{\"MfaConfiguration\":\"OPTIONAL\"," \
+#define POOL_OPTIONAL_TOTP                                                     \
+	"{\"MfaConfiguration\":\"OPTIONAL\","                                  \
 	"\"SoftwareTokenMfaConfiguration\":{\"Enabled\":true}}"
-#define USER_TOTP(name) \
-	"{\"Username\":\"" name "\",\"Enabled\":true," \
-	"\"UserStatus\":\"CONFIRMED\"," \
-	"\"UserMFASettingList\":[\"SOFTWARE_TOKEN_MFA\"]," \
+#define USER_TOTP(name)                                                        \
+	"{\"Username\":\"" name "\",\"Enabled\":true,"                         \
+	"\"UserStatus\":\"CONFIRMED\","                                        \
+	"\"UserMFASettingList\":[\"SOFTWARE_TOKEN_MFA\"],"                     \
 	"\"PreferredMfaSetting\":\"SOFTWARE_TOKEN_MFA\"}"
-#define USER_PLAIN(name) \
-	"{\"Username\":\"" name "\",\"Enabled\":true," \
+#define USER_PLAIN(name)                                                       \
+	"{\"Username\":\"" name "\",\"Enabled\":true,"                         \
 	"\"UserStatus\":\"CONFIRMED\"}"
 
 /* ---------------------------------------------------------------------- */
@@ -457,7 +457,8 @@ test_missing_store_denies(void)
 
 	CHECK(setup(NULL, NULL));
 	service("auth required %s store=%s/nope config=%s\n"
-	    "auth required pam_permit.so\n", module_path, tmpdir, confpath);
+	        "auth required pam_permit.so\n",
+	    module_path, tmpdir, confpath);
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
 	    PAM_AUTHINFO_UNAVAIL);
 	teardown();
@@ -470,12 +471,13 @@ test_bad_options_deny(void)
 
 	CHECK(setup(NULL, NULL));
 	service("auth required MODULE no_such_option\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
-	service("auth required MODULE window=99\nauth required pam_permit.so\n");
+	service(
+	    "auth required MODULE window=99\nauth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
 	service("auth required MODULE window=1 window=2\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
 	service("auth required MODULE tries=0\nauth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
@@ -485,7 +487,8 @@ test_bad_options_deny(void)
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
 	/* an explicit config= that does not exist */
 	service("auth required %s store=%s config=%s/none.conf\n"
-	    "auth required pam_permit.so\n", module_path, storedir, tmpdir);
+	        "auth required pam_permit.so\n",
+	    module_path, storedir, tmpdir);
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SYSTEM_ERR);
 	teardown();
 }
@@ -500,7 +503,7 @@ test_unknown_user(void)
 	CHECK_INT_EQ(run_pam_script("nobody-here", 0, NULL, &s),
 	    PAM_USER_UNKNOWN);
 	service("auth required MODULE unknown_user=ignore\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("nobody-here", 0, NULL, &s), PAM_SUCCESS);
 	/* a name that can never be a store file is unknown, not an error */
 	service("auth required MODULE\n");
@@ -515,7 +518,8 @@ test_disabled_user_denied(void)
 	struct script s;
 
 	CHECK(setup(POOL_ON_TOTP, NULL));
-	add_user("bob", "{\"Username\":\"bob\",\"Enabled\":false,"
+	add_user("bob",
+	    "{\"Username\":\"bob\",\"Enabled\":false,"
 	    "\"UserMFASettingList\":[\"SOFTWARE_TOKEN_MFA\"]}");
 	add_totp("bob");
 	service("auth required MODULE\nauth required pam_permit.so\n");
@@ -564,7 +568,7 @@ test_optional_pool(void)
 	CHECK_INT_EQ(s.asked, 0);
 	/* require_mfa (sudo step-up): denied with an enrolment message */
 	service("auth required MODULE require_mfa\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_PERM_DENIED);
 	/* a user with TOTP enabled is challenged even in OPTIONAL */
 	service("auth required MODULE\n");
@@ -606,11 +610,11 @@ test_stale_cache(void)
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
 	CHECK(utimensat(AT_FDCWD, path, ts, 0) == 0);
 	service("auth required MODULE max_age=3600\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
 	    PAM_AUTHINFO_UNAVAIL);
 	service("auth required MODULE max_age=3600 fail_mode=open\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SUCCESS);
 	CHECK_INT_EQ(s.asked, 0);
 	/* fresh enough: challenged */
@@ -620,7 +624,7 @@ test_stale_cache(void)
 	/* fail_mode=open never covers integrity */
 	write_file(path, "garbage", 0600);
 	service("auth required MODULE max_age=3600 fail_mode=open\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s),
 	    PAM_AUTHINFO_UNAVAIL);
 	teardown();
@@ -648,11 +652,11 @@ test_exempt_and_scope_groups(void)
 	/* root is a member of group root on every Debian system */
 	CHECK(setup(POOL_ON_TOTP, NULL));
 	service("auth required MODULE exempt_group=root\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("root", 0, NULL, &s), PAM_SUCCESS);
 	CHECK_INT_EQ(s.asked, 0);
 	service("auth required MODULE only_group=root\n"
-	    "auth required pam_permit.so\n");
+	        "auth required pam_permit.so\n");
 	/* "alice" is in no group: out of scope, no MFA */
 	CHECK_INT_EQ(run_pam_script("alice", 0, NULL, &s), PAM_SUCCESS);
 	/* root is in scope and has no record: unknown user */
@@ -692,7 +696,7 @@ test_stacks(void)
 
 	/* [success=done ignore=ignore default=die] followed by pam_permit */
 	service("auth [success=done ignore=ignore default=die] MODULE "
-	    "tries=1\nauth required pam_permit.so\n");
+	        "tries=1\nauth required pam_permit.so\n");
 	CHECK_INT_EQ(run_pam_script("a3", 1, right, &s), PAM_SUCCESS);
 	CHECK_INT_EQ(run_pam_script("a3", 1, wrong, &s), PAM_AUTH_ERR);
 	CHECK_INT_EQ(run_pam_script("carol", 0, NULL, &s), PAM_SUCCESS);

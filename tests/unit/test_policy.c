@@ -44,9 +44,8 @@
 
 static const char *const level_tok[] = { "OFF", "OPTIONAL", "ON" };
 static const char *const rec_tok[] = { "unknown", "admin", "email", "phone" };
-static const char *const user_tok[] = {
-	"present", "norecord", "disabled", "removed"
-};
+static const char *const user_tok[] = { "present", "norecord", "disabled",
+	"removed" };
 
 static void
 default_in(struct cmfa_policy_in *in)
@@ -176,8 +175,9 @@ parse_tok(const char *p, size_t n, struct cmfa_policy_in *in)
 	} else if (tok_is(p, kn, "pref")) {
 		if (!parse_set(v, vn, &set) || set == 0 || vn != 1)
 			return false;
-		in->preferred = set == B_S ? CMFA_FACTOR_SMS :
-		    set == B_T ? CMFA_FACTOR_TOTP : CMFA_FACTOR_EMAIL;
+		in->preferred = set == B_S ? CMFA_FACTOR_SMS
+		    : set == B_T           ? CMFA_FACTOR_TOTP
+		                           : CMFA_FACTOR_EMAIL;
 	} else if (tok_is(p, kn, "phone") || tok_is(p, kn, "email")) {
 		bool verified;
 
@@ -250,8 +250,7 @@ factor_letter(int f)
 }
 
 /* Append to b (of size sz, NUL-terminated), truncating. */
-static void
-cat(char *b, size_t sz, const char *fmt, ...)
+static void cat(char *b, size_t sz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -276,16 +275,17 @@ fmt_in(char *b, size_t sz, const struct cmfa_policy_in *in)
 	size_t i;
 
 	b[0] = '\0';
-	cat(b, sz, "pool=%s", (unsigned)in->pool_mfa < 3 ?
-	    level_tok[in->pool_mfa] : "?");
+	cat(b, sz, "pool=%s",
+	    (unsigned)in->pool_mfa < 3 ? level_tok[in->pool_mfa] : "?");
 	fmt_set(s, sizeof(s), in->pool_factors);
 	cat(b, sz, " pf=%s", s);
 	if (in->recovery != CMFA_RECOVERY_UNKNOWN)
-		cat(b, sz, " rec=%s", (unsigned)in->recovery < 4 ?
-		    rec_tok[in->recovery] : "?");
+		cat(b, sz, " rec=%s",
+		    (unsigned)in->recovery < 4 ? rec_tok[in->recovery] : "?");
 	if (in->user_state != CMFA_USER_PRESENT)
-		cat(b, sz, " user=%s", (unsigned)in->user_state < 4 ?
-		    user_tok[in->user_state] : "?");
+		cat(b, sz, " user=%s",
+		    (unsigned)in->user_state < 4 ? user_tok[in->user_state]
+		                                 : "?");
 	if (in->has_mfa_list) {
 		fmt_set(s, sizeof(s), in->user_factors);
 		cat(b, sz, " list=%s", s);
@@ -306,9 +306,9 @@ fmt_in(char *b, size_t sz, const struct cmfa_policy_in *in)
 	else if (in->email_verified)
 		cat(b, sz, " (email_verified without email)");
 	if (in->floor != CMFA_MFA_OFF)
-		cat(b, sz, " floor=%s", (unsigned)in->floor < 3 ?
-		    level_tok[in->floor] : "?");
-	for (i = 1; i < N_FLAG_TOKS; i++)	/* legacy is above */
+		cat(b, sz, " floor=%s",
+		    (unsigned)in->floor < 3 ? level_tok[in->floor] : "?");
+	for (i = 1; i < N_FLAG_TOKS; i++) /* legacy is above */
 		if (*flag_field(&copy, i) == flag_toks[i].val)
 			cat(b, sz, " %s", flag_toks[i].tok);
 }
@@ -344,18 +344,15 @@ fmt_out(char *b, size_t sz, const struct cmfa_policy_out *o)
 static void
 test_names(void)
 {
-	static const char *const outs[N_OUTCOMES] = {
-		"deny", "no-mfa", "challenge", "choose", "setup-required",
-		"user-denied", "unknown-user", "unavailable"
-	};
-	static const char *const whys[N_REASONS] = {
-		"none", "exempt", "out-of-scope", "stale-open", "stale",
-		"user-disabled", "user-removed", "pool-off",
-		"no-record-ignored", "no-record", "preferred", "only-enabled",
-		"several-enabled", "totp-registered", "optional-no-factor",
-		"required-auto", "enabled-not-servable", "recovery-conflict",
-		"needs-setup"
-	};
+	static const char *const outs[N_OUTCOMES] = { "deny", "no-mfa",
+		"challenge", "choose", "setup-required", "user-denied",
+		"unknown-user", "unavailable" };
+	static const char *const whys[N_REASONS] = { "none", "exempt",
+		"out-of-scope", "stale-open", "stale", "user-disabled",
+		"user-removed", "pool-off", "no-record-ignored", "no-record",
+		"preferred", "only-enabled", "several-enabled",
+		"totp-registered", "optional-no-factor", "required-auto",
+		"enabled-not-servable", "recovery-conflict", "needs-setup" };
 	int i;
 
 	for (i = 0; i < N_OUTCOMES; i++)
@@ -374,224 +371,228 @@ test_names(void)
 struct row {
 	const char *what;
 	const char *in;
-	const char *want;	/* fmt_out() of the expected result */
+	const char *want; /* fmt_out() of the expected result */
 };
 
 static const struct row rows[] = {
 	/* steps 1-6: options, staleness, the user's record */
 	{ "exempt wins over everything (stale, ON, TOTP preferred)",
-	  "pool=ON pf=ST list=T pref=T secret exempt stale",
-	  "no-mfa exempt" },
+	    "pool=ON pf=ST list=T pref=T secret exempt stale",
+	    "no-mfa exempt" },
 	{ "exempt wins over a disabled account",
-	  "pool=ON pf=S user=disabled exempt", "no-mfa exempt" },
+	    "pool=ON pf=S user=disabled exempt", "no-mfa exempt" },
 	{ "not in only_group", "pool=ON pf=S noscope", "no-mfa out-of-scope" },
 	{ "out of scope is decided before staleness",
-	  "pool=ON pf=S noscope stale", "no-mfa out-of-scope" },
+	    "pool=ON pf=S noscope stale", "no-mfa out-of-scope" },
 	{ "stale cache, fail_mode=closed",
-	  "pool=ON pf=T list=T pref=T secret stale", "unavailable stale" },
+	    "pool=ON pf=T list=T pref=T secret stale", "unavailable stale" },
 	{ "stale cache, fail_mode=open",
-	  "pool=ON pf=T list=T pref=T secret stale open",
-	  "no-mfa stale-open" },
+	    "pool=ON pf=T list=T pref=T secret stale open",
+	    "no-mfa stale-open" },
 	{ "stale and closed is decided before the disabled account",
-	  "pool=ON pf=S user=disabled stale", "unavailable stale" },
+	    "pool=ON pf=S user=disabled stale", "unavailable stale" },
 	{ "fail_mode=open without staleness changes nothing",
-	  "pool=ON pf=T list=T pref=T secret open", "challenge preferred f=T" },
+	    "pool=ON pf=T list=T pref=T secret open",
+	    "challenge preferred f=T" },
 	{ "disabled user in an OFF pool is denied (D12)",
-	  "pool=OFF user=disabled", "user-denied user-disabled" },
+	    "pool=OFF user=disabled", "user-denied user-disabled" },
 	{ "user removed from the pool",
-	  "pool=ON pf=S user=removed phone=v smsch",
-	  "user-denied user-removed" },
+	    "pool=ON pf=S user=removed phone=v smsch",
+	    "user-denied user-removed" },
 	{ "removed user, fail_mode=open but not stale",
-	  "pool=OPTIONAL pf=S user=removed open", "user-denied user-removed" },
+	    "pool=OPTIONAL pf=S user=removed open",
+	    "user-denied user-removed" },
 	{ "pool OFF: no MFA even with TOTP preferred (3.3 step 2)",
-	  "pool=OFF list=T pref=T secret", "no-mfa pool-off" },
-	{ "no record, unknown_user=deny",
-	  "pool=ON pf=S user=norecord", "unknown-user no-record" },
-	{ "no record, unknown_user=ignore",
-	  "pool=ON pf=S user=norecord ignore", "no-mfa no-record-ignored" },
+	    "pool=OFF list=T pref=T secret", "no-mfa pool-off" },
+	{ "no record, unknown_user=deny", "pool=ON pf=S user=norecord",
+	    "unknown-user no-record" },
+	{ "no record, unknown_user=ignore", "pool=ON pf=S user=norecord ignore",
+	    "no-mfa no-record-ignored" },
 	{ "no record in an OFF pool: the level is decided first",
-	  "pool=OFF user=norecord", "no-mfa pool-off" },
+	    "pool=OFF user=norecord", "no-mfa pool-off" },
 	{ "no record, floor=on, unknown_user=deny",
-	  "pool=OFF floor=ON user=norecord", "unknown-user no-record" },
+	    "pool=OFF floor=ON user=norecord", "unknown-user no-record" },
 
 	/* D11 floor and require_mfa */
 	{ "floor=on over an OFF pool, TOTP secret: the host decides",
-	  "pool=OFF floor=ON secret", "challenge required-auto f=T" },
+	    "pool=OFF floor=ON secret", "challenge required-auto f=T" },
 	{ "floor=on over an OFF pool, verified phone and SMS channel",
-	  "pool=OFF floor=ON phone=v smsch", "challenge required-auto f=S" },
+	    "pool=OFF floor=ON phone=v smsch", "challenge required-auto f=S" },
 	{ "floor=on over an OFF pool, nothing: set-up",
-	  "pool=OFF floor=ON smsch", "setup-required needs-setup setup=ST" },
+	    "pool=OFF floor=ON smsch", "setup-required needs-setup setup=ST" },
 	{ "floor=optional over an OFF pool, nothing enabled: no MFA",
-	  "pool=OFF floor=OPTIONAL phone=v smsch",
-	  "no-mfa optional-no-factor" },
+	    "pool=OFF floor=OPTIONAL phone=v smsch",
+	    "no-mfa optional-no-factor" },
 	{ "floor=optional over an OFF pool, TOTP secret (local store)",
-	  "pool=OFF floor=OPTIONAL secret",
-	  "challenge totp-registered f=T" },
+	    "pool=OFF floor=OPTIONAL secret", "challenge totp-registered f=T" },
 	{ "floor=optional never lowers an ON pool",
-	  "pool=ON pf=S floor=OPTIONAL phone=v smsch",
-	  "challenge required-auto f=S" },
+	    "pool=ON pf=S floor=OPTIONAL phone=v smsch",
+	    "challenge required-auto f=S" },
 	{ "floor=on over an OPTIONAL pool, nothing enabled: attributes",
-	  "pool=OPTIONAL pf=E floor=ON email=v emailch",
-	  "challenge required-auto f=E" },
+	    "pool=OPTIONAL pf=E floor=ON email=v emailch",
+	    "challenge required-auto f=E" },
 	{ "require_mfa over an OFF pool, nothing: set-up",
-	  "pool=OFF require emailch", "setup-required needs-setup setup=TE" },
+	    "pool=OFF require emailch", "setup-required needs-setup setup=TE" },
 	{ "require_mfa raises OFF to OPTIONAL only: no auto-pick of SMS",
-	  "pool=OFF require phone=v smsch",
-	  "setup-required needs-setup setup=ST" },
+	    "pool=OFF require phone=v smsch",
+	    "setup-required needs-setup setup=ST" },
 	{ "require_mfa in OPTIONAL with nothing enabled: set-up",
-	  "pool=OPTIONAL pf=S require phone=v smsch",
-	  "setup-required needs-setup setup=S" },
+	    "pool=OPTIONAL pf=S require phone=v smsch",
+	    "setup-required needs-setup setup=S" },
 	{ "require_mfa in OPTIONAL with SMS enabled: SMS",
-	  "pool=OPTIONAL pf=S require list=S phone=v smsch",
-	  "challenge only-enabled f=S" },
+	    "pool=OPTIONAL pf=S require list=S phone=v smsch",
+	    "challenge only-enabled f=S" },
 
 	/* OPTIONAL (3.3 step 2, 3.2, 3b) */
-	{ "OPTIONAL, no factor: no MFA",
-	  "pool=OPTIONAL pf=ST phone=v smsch", "no-mfa optional-no-factor" },
+	{ "OPTIONAL, no factor: no MFA", "pool=OPTIONAL pf=ST phone=v smsch",
+	    "no-mfa optional-no-factor" },
 	{ "OPTIONAL + TOTP authenticator without settings: TOTP (3b)",
-	  "pool=OPTIONAL pf=ST secret", "challenge totp-registered f=T" },
+	    "pool=OPTIONAL pf=ST secret", "challenge totp-registered f=T" },
 	{ "OPTIONAL, authenticator but the pool has TOTP off: no MFA",
-	  "pool=OPTIONAL pf=S secret", "no-mfa optional-no-factor" },
+	    "pool=OPTIONAL pf=S secret", "no-mfa optional-no-factor" },
 	{ "OPTIONAL, SMS enabled in the list",
-	  "pool=OPTIONAL pf=S list=S phone=v smsch",
-	  "challenge only-enabled f=S" },
+	    "pool=OPTIONAL pf=S list=S phone=v smsch",
+	    "challenge only-enabled f=S" },
 	{ "OPTIONAL, SMS enabled, no SMS channel: set-up, never no-mfa",
-	  "pool=OPTIONAL pf=ST list=S phone=v",
-	  "setup-required enabled-not-servable setup=T unservable=S" },
+	    "pool=OPTIONAL pf=ST list=S phone=v",
+	    "setup-required enabled-not-servable setup=T unservable=S" },
 	{ "OPTIONAL, SMS enabled but unusable, authenticator: TOTP",
-	  "pool=OPTIONAL pf=ST list=S phone=v secret",
-	  "challenge totp-registered f=T unservable=S" },
+	    "pool=OPTIONAL pf=ST list=S phone=v secret",
+	    "challenge totp-registered f=T unservable=S" },
 	{ "OPTIONAL, email preferred, pool dropped email (3.4): set-up",
-	  "pool=OPTIONAL pf=S list=E pref=E email=v emailch smsch",
-	  "setup-required enabled-not-servable setup=S unservable=E" },
+	    "pool=OPTIONAL pf=S list=E pref=E email=v emailch smsch",
+	    "setup-required enabled-not-servable setup=S unservable=E" },
 	{ "OPTIONAL, only TOTP enabled, pool disabled TOTP, no preference",
-	  "pool=OPTIONAL pf=S list=T secret",
-	  "setup-required enabled-not-servable unservable=T" },
+	    "pool=OPTIONAL pf=S list=T secret",
+	    "setup-required enabled-not-servable unservable=T" },
 	{ "OPTIONAL, several enabled, no preference: choose",
-	  "pool=OPTIONAL pf=ST list=ST secret phone=v smsch",
-	  "choose several-enabled c=ST" },
+	    "pool=OPTIONAL pf=ST list=ST secret phone=v smsch",
+	    "choose several-enabled c=ST" },
 
 	/* preferences (3.2, 3.3 step 3, 3.4) */
 	{ "preferred SMS among SMS and TOTP",
-	  "pool=ON pf=ST list=ST pref=S phone=v smsch secret",
-	  "challenge preferred f=S" },
+	    "pool=ON pf=ST list=ST pref=S phone=v smsch secret",
+	    "challenge preferred f=S" },
 	{ "preferred TOTP among SMS and TOTP",
-	  "pool=ON pf=ST list=ST pref=T phone=v smsch secret",
-	  "challenge preferred f=T" },
+	    "pool=ON pf=ST list=ST pref=T phone=v smsch secret",
+	    "challenge preferred f=T" },
 	{ "preferred EMAIL among all three",
-	  "pool=ON pf=STE list=STE pref=E phone=v email=v secret smsch "
-	  "emailch", "challenge preferred f=E" },
+	    "pool=ON pf=STE list=STE pref=E phone=v email=v secret smsch "
+	    "emailch",
+	    "challenge preferred f=E" },
 	{ "preferred TOTP after the pool disabled TOTP: TOTP (3.4, 3b)",
-	  "pool=ON pf=S list=ST pref=T secret phone=v smsch",
-	  "challenge preferred f=T" },
+	    "pool=ON pf=S list=ST pref=T secret phone=v smsch",
+	    "challenge preferred f=T" },
 	{ "preferred TOTP, pool disabled TOTP, OPTIONAL: TOTP",
-	  "pool=OPTIONAL pf=E list=T pref=T secret",
-	  "challenge preferred f=T" },
+	    "pool=OPTIONAL pf=E list=T pref=T secret",
+	    "challenge preferred f=T" },
 	{ "no preference, pool-disabled TOTP: not TOTP (3b)",
-	  "pool=ON pf=S list=ST secret phone=v smsch",
-	  "challenge only-enabled f=S" },
+	    "pool=ON pf=S list=ST secret phone=v smsch",
+	    "challenge only-enabled f=S" },
 	{ "preferred SMS without an SMS channel: the other enabled factor",
-	  "pool=ON pf=ST list=ST pref=S phone=v secret",
-	  "challenge only-enabled f=T unservable=S" },
+	    "pool=ON pf=ST list=ST pref=S phone=v secret",
+	    "challenge only-enabled f=T unservable=S" },
 	{ "preferred TOTP without a secret on this host (D3)",
-	  "pool=ON pf=ST list=ST pref=T phone=v smsch",
-	  "challenge only-enabled f=S unservable=T" },
+	    "pool=ON pf=ST list=ST pref=T phone=v smsch",
+	    "challenge only-enabled f=S unservable=T" },
 	{ "a preference that is not enabled is ignored",
-	  "pool=ON pf=ST list=S pref=T secret phone=v smsch",
-	  "challenge only-enabled f=S" },
+	    "pool=ON pf=ST list=S pref=T secret phone=v smsch",
+	    "challenge only-enabled f=S" },
 	{ "preferred EMAIL the pool no longer offers, ON (3.4)",
-	  "pool=ON pf=ST list=SE pref=E phone=v email=v smsch emailch",
-	  "challenge only-enabled f=S" },
+	    "pool=ON pf=ST list=SE pref=E phone=v email=v smsch emailch",
+	    "challenge only-enabled f=S" },
 
 	/* several enabled (3.2: SELECT_MFA_TYPE, Cognito's order) */
 	{ "several enabled, no preference: choose SMS, TOTP, EMAIL",
-	  "pool=ON pf=STE list=STE phone=v email=v secret smsch emailch",
-	  "choose several-enabled c=STE" },
+	    "pool=ON pf=STE list=STE phone=v email=v secret smsch emailch",
+	    "choose several-enabled c=STE" },
 	{ "three enabled, email not servable: choose the other two",
-	  "pool=ON pf=STE list=STE phone=v email=v secret smsch",
-	  "choose several-enabled c=ST unservable=E" },
+	    "pool=ON pf=STE list=STE phone=v email=v secret smsch",
+	    "choose several-enabled c=ST unservable=E" },
 	{ "SMS and EMAIL enabled: choose SMS, EMAIL",
-	  "pool=ON pf=SE list=SE phone=v email=v smsch emailch",
-	  "choose several-enabled c=SE" },
+	    "pool=ON pf=SE list=SE phone=v email=v smsch emailch",
+	    "choose several-enabled c=SE" },
 
 	/* legacy MFAOptions */
 	{ "legacy MFAOptions SMS without a settings list counts as SMS",
-	  "pool=OPTIONAL pf=S legacy phone=v smsch",
-	  "challenge only-enabled f=S" },
+	    "pool=OPTIONAL pf=S legacy phone=v smsch",
+	    "challenge only-enabled f=S" },
 	{ "legacy SMS is ignored when the settings list is present",
-	  "pool=OPTIONAL pf=S legacy list=- phone=v smsch",
-	  "no-mfa optional-no-factor" },
+	    "pool=OPTIONAL pf=S legacy list=- phone=v smsch",
+	    "no-mfa optional-no-factor" },
 	{ "legacy SMS without a channel: set-up, never no-mfa",
-	  "pool=OPTIONAL pf=S legacy phone=v",
-	  "setup-required enabled-not-servable unservable=S" },
+	    "pool=OPTIONAL pf=S legacy phone=v",
+	    "setup-required enabled-not-servable unservable=S" },
 
 	/* verified destinations (3b) */
 	{ "unverified phone, not allowed: set-up",
-	  "pool=OPTIONAL pf=S list=S phone=u smsch",
-	  "setup-required enabled-not-servable setup=S unservable=S" },
+	    "pool=OPTIONAL pf=S list=S phone=u smsch",
+	    "setup-required enabled-not-servable setup=S unservable=S" },
 	{ "unverified phone, allow_unverified: SMS",
-	  "pool=OPTIONAL pf=S list=S phone=u smsch unverified_ok",
-	  "challenge only-enabled f=S" },
+	    "pool=OPTIONAL pf=S list=S phone=u smsch unverified_ok",
+	    "challenge only-enabled f=S" },
 	{ "ON, unverified email, not allowed: set-up",
-	  "pool=ON pf=E email=u emailch",
-	  "setup-required enabled-not-servable setup=E unservable=E" },
+	    "pool=ON pf=E email=u emailch",
+	    "setup-required enabled-not-servable setup=E unservable=E" },
 	{ "ON, unverified email, allow_unverified: EMAIL",
-	  "pool=ON pf=E email=u emailch unverified_ok",
-	  "challenge required-auto f=E" },
+	    "pool=ON pf=E email=u emailch unverified_ok",
+	    "challenge required-auto f=E" },
 
 	/* ON (3.3 steps 4-8) */
 	{ "ON, TOTP registered, no email/SMS available: TOTP (step 4)",
-	  "pool=ON pf=ST secret", "challenge required-auto f=T" },
+	    "pool=ON pf=ST secret", "challenge required-auto f=T" },
 	{ "ON, TOTP registered, phone available: choose SMS, TOTP",
-	  "pool=ON pf=ST secret phone=v smsch", "choose required-auto c=ST" },
+	    "pool=ON pf=ST secret phone=v smsch", "choose required-auto c=ST" },
 	{ "ON, TOTP + both attributes, recovery=email: choose SMS, TOTP",
-	  "pool=ON pf=STE secret phone=v email=v smsch emailch rec=email",
-	  "choose required-auto c=ST" },
+	    "pool=ON pf=STE secret phone=v email=v smsch emailch rec=email",
+	    "choose required-auto c=ST" },
 	{ "ON, TOTP + both attributes, admin_only: choose all three",
-	  "pool=ON pf=STE secret phone=v email=v smsch emailch rec=admin",
-	  "choose required-auto c=STE" },
+	    "pool=ON pf=STE secret phone=v email=v smsch emailch rec=admin",
+	    "choose required-auto c=STE" },
 	{ "ON, TOTP registered, phone not servable: TOTP",
-	  "pool=ON pf=ST secret phone=v", "challenge required-auto f=T" },
+	    "pool=ON pf=ST secret phone=v", "challenge required-auto f=T" },
 	{ "ON, TOTP registered but off in the pool, phone: SMS (step 5)",
-	  "pool=ON pf=S secret phone=v smsch", "challenge required-auto f=S" },
+	    "pool=ON pf=S secret phone=v smsch",
+	    "challenge required-auto f=S" },
 	{ "ON, phone only and recovery=phone: recovery conflict (step 6)",
-	  "pool=ON pf=SE phone=v smsch emailch rec=phone",
-	  "setup-required recovery-conflict setup=E" },
+	    "pool=ON pf=SE phone=v smsch emailch rec=phone",
+	    "setup-required recovery-conflict setup=E" },
 	{ "ON, email only and recovery=email: recovery conflict",
-	  "pool=ON pf=STE email=v emailch smsch rec=email",
-	  "setup-required recovery-conflict setup=ST" },
+	    "pool=ON pf=STE email=v emailch smsch rec=email",
+	    "setup-required recovery-conflict setup=ST" },
 	{ "ON, phone only, recovery=email: SMS",
-	  "pool=ON pf=SE phone=v smsch rec=email",
-	  "challenge required-auto f=S" },
+	    "pool=ON pf=SE phone=v smsch rec=email",
+	    "challenge required-auto f=S" },
 	{ "ON, both attributes, recovery=email: SMS (step 7)",
-	  "pool=ON pf=SE phone=v email=v smsch emailch rec=email",
-	  "challenge required-auto f=S" },
+	    "pool=ON pf=SE phone=v email=v smsch emailch rec=email",
+	    "challenge required-auto f=S" },
 	{ "ON, both attributes, recovery=phone: EMAIL",
-	  "pool=ON pf=SE phone=v email=v smsch emailch rec=phone",
-	  "challenge required-auto f=E" },
+	    "pool=ON pf=SE phone=v email=v smsch emailch rec=phone",
+	    "challenge required-auto f=E" },
 	{ "ON, both attributes, admin_only: choose SMS, EMAIL",
-	  "pool=ON pf=SE phone=v email=v smsch emailch rec=admin",
-	  "choose required-auto c=SE" },
+	    "pool=ON pf=SE phone=v email=v smsch emailch rec=admin",
+	    "choose required-auto c=SE" },
 	{ "ON, both attributes, recovery not synced: no exclusion (3b)",
-	  "pool=ON pf=SE phone=v email=v smsch emailch",
-	  "choose required-auto c=SE" },
+	    "pool=ON pf=SE phone=v email=v smsch emailch",
+	    "choose required-auto c=SE" },
 	{ "ON, both attributes, only SMS offered, recovery=phone: set-up",
-	  "pool=ON pf=S phone=v email=v smsch emailch rec=phone",
-	  "setup-required needs-setup" },
+	    "pool=ON pf=S phone=v email=v smsch emailch rec=phone",
+	    "setup-required needs-setup" },
 	{ "ON, nothing: set-up with every offered factor (step 8)",
-	  "pool=ON pf=STE smsch emailch",
-	  "setup-required needs-setup setup=STE" },
+	    "pool=ON pf=STE smsch emailch",
+	    "setup-required needs-setup setup=STE" },
 	{ "ON, nothing, recovery=phone: set-up without SMS",
-	  "pool=ON pf=STE smsch emailch rec=phone",
-	  "setup-required needs-setup setup=TE" },
+	    "pool=ON pf=STE smsch emailch rec=phone",
+	    "setup-required needs-setup setup=TE" },
 	{ "ON, a phone but the pool offers no SMS: set-up",
-	  "pool=ON pf=T phone=v smsch", "setup-required needs-setup setup=T" },
+	    "pool=ON pf=T phone=v smsch",
+	    "setup-required needs-setup setup=T" },
 	{ "ON, SMS enabled, no SMS channel: set-up, never no-mfa",
-	  "pool=ON pf=S list=S phone=v",
-	  "setup-required enabled-not-servable unservable=S" },
+	    "pool=ON pf=S list=S phone=v",
+	    "setup-required enabled-not-servable unservable=S" },
 	{ "ON, TOTP enabled but no secret on this host (D3): set-up",
-	  "pool=ON pf=ST list=T",
-	  "setup-required needs-setup setup=T unservable=T" },
+	    "pool=ON pf=ST list=T",
+	    "setup-required needs-setup setup=T unservable=T" },
 };
 
 static void
@@ -620,8 +621,8 @@ test_table(void)
 		cmfa_policy_decide(&in, &out);
 		fmt_out(got, sizeof(got), &out);
 		CHECK_MSG(strcmp(got, rows[i].want) == 0,
-		    "row %zu: %s\n    in:   %s\n    want: %s\n    got:  %s",
-		    i, rows[i].what, rows[i].in, rows[i].want, got);
+		    "row %zu: %s\n    in:   %s\n    want: %s\n    got:  %s", i,
+		    rows[i].what, rows[i].in, rows[i].want, got);
 	}
 	printf("  table: %zu named scenarios\n", i);
 }
@@ -638,8 +639,10 @@ expect(const struct cmfa_policy_in *in, const char *want, const char *what)
 	cmfa_policy_decide(in, &out);
 	fmt_out(got, sizeof(got), &out);
 	fmt_in(ins, sizeof(ins), in);
-	CHECK_MSG(strcmp(got, want) == 0, "%s\n    in:   %s\n    want: %s\n"
-	    "    got:  %s", what, ins, want, got);
+	CHECK_MSG(strcmp(got, want) == 0,
+	    "%s\n    in:   %s\n    want: %s\n"
+	    "    got:  %s",
+	    what, ins, want, got);
 }
 
 static void
@@ -687,7 +690,7 @@ test_junk_inputs_fail_closed(void)
 	expect(&in, "challenge only-enabled f=S", "junk factor bits");
 	CHECK(parse_in("pool=OPTIONAL pf=S", &in));
 	in.has_mfa_list = true;
-	in.user_factors = 0x8;		/* e.g. a WebAuthn bit: not MFA here */
+	in.user_factors = 0x8; /* e.g. a WebAuthn bit: not MFA here */
 	expect(&in, "no-mfa optional-no-factor", "unknown factor bit");
 
 	/* an unknown recovery value excludes nothing (3b) */
@@ -711,8 +714,12 @@ model_decide(const struct cmfa_policy_in *in, struct cmfa_policy_out *o)
 	o->reason = CMFA_WHY_NONE;
 	o->factor = NONE;
 	o->choices = o->setup = o->unservable = 0;
-#define DONE(oc, why) do { o->outcome = (oc); o->reason = (why); return; } \
-	while (0)
+#define DONE(oc, why)                                                          \
+	do {                                                                   \
+		o->outcome = (oc);                                             \
+		o->reason = (why);                                             \
+		return;                                                        \
+	} while (0)
 	if (in->exempt)
 		DONE(CMFA_OUT_NO_MFA, CMFA_WHY_EXEMPT);
 	if (!in->in_scope)
@@ -737,31 +744,36 @@ model_decide(const struct cmfa_policy_in *in, struct cmfa_policy_out *o)
 	if (in->user_state == CMFA_USER_NO_RECORD)
 		DONE(CMFA_OUT_UNKNOWN_USER, CMFA_WHY_NO_RECORD);
 
-	r = in->recovery == CMFA_RECOVERY_EMAIL ? CMFA_FACTOR_EMAIL :
-	    in->recovery == CMFA_RECOVERY_PHONE ? CMFA_FACTOR_SMS : NONE;
+	r = in->recovery == CMFA_RECOVERY_EMAIL   ? CMFA_FACTOR_EMAIL
+	    : in->recovery == CMFA_RECOVERY_PHONE ? CMFA_FACTOR_SMS
+	                                          : NONE;
 	for (f = 0; f < 3; f++) {
-		bool attr = f == CMFA_FACTOR_SMS ? in->has_phone :
-		    f == CMFA_FACTOR_EMAIL ? in->has_email : false;
-		bool ver = f == CMFA_FACTOR_SMS ? in->phone_verified :
-		    in->email_verified;
-		bool chan = f == CMFA_FACTOR_SMS ? in->sms_channel :
-		    in->email_channel;
+		bool attr = f == CMFA_FACTOR_SMS ? in->has_phone
+		    : f == CMFA_FACTOR_EMAIL     ? in->has_email
+		                                 : false;
+		bool ver = f == CMFA_FACTOR_SMS ? in->phone_verified
+		                                : in->email_verified;
+		bool chan =
+		    f == CMFA_FACTOR_SMS ? in->sms_channel : in->email_channel;
 
 		off[f] = in->pool_mfa == CMFA_MFA_OFF ||
 		    (in->pool_factors >> f & 1u) != 0;
-		srv[f] = f == CMFA_FACTOR_TOTP ? in->totp_secret :
-		    chan && attr && (ver || in->allow_unverified);
-		en[f] = in->has_mfa_list ? (in->user_factors >> f & 1u) != 0 :
-		    f == CMFA_FACTOR_SMS && in->legacy_sms;
+		srv[f] = f == CMFA_FACTOR_TOTP
+		    ? in->totp_secret
+		    : chan && attr && (ver || in->allow_unverified);
+		en[f] = in->has_mfa_list
+		    ? (in->user_factors >> f & 1u) != 0
+		    : f == CMFA_FACTOR_SMS && in->legacy_sms;
 		usable[f] = en[f] && off[f] && srv[f];
 		cand[f] = f != CMFA_FACTOR_TOTP && off[f] && attr && f != r;
-		enrol[f] = off[f] && (f == CMFA_FACTOR_TOTP || (chan && f != r));
+		enrol[f] =
+		    off[f] && (f == CMFA_FACTOR_TOTP || (chan && f != r));
 		if (en[f] && !srv[f])
 			o->unservable |= 1u << f;
 	}
 	if (pref >= 0 && pref < 3 && en[pref] &&
 	    ((pref == CMFA_FACTOR_TOTP && in->totp_secret) ||
-	    (off[pref] && srv[pref]))) {
+	        (off[pref] && srv[pref]))) {
 		o->factor = pref;
 		DONE(CMFA_OUT_CHALLENGE, CMFA_WHY_PREFERRED);
 	}
@@ -805,8 +817,8 @@ model_decide(const struct cmfa_policy_in *in, struct cmfa_policy_out *o)
 	{
 		bool ready_s = cand[0] && srv[0], ready_e = cand[2] && srv[2];
 		bool totp = in->totp_secret && off[CMFA_FACTOR_TOTP];
-		unsigned pick_set = (ready_s ? 1u : 0u) |
-		    (totp ? 2u : 0u) | (ready_e ? 4u : 0u);
+		unsigned pick_set = (ready_s ? 1u : 0u) | (totp ? 2u : 0u) |
+		    (ready_e ? 4u : 0u);
 
 		if (pick_set == 1u || pick_set == 2u || pick_set == 4u) {
 			o->factor = pick_set == 1u ? 0 : pick_set == 2u ? 1 : 2;
@@ -818,8 +830,8 @@ model_decide(const struct cmfa_policy_in *in, struct cmfa_policy_out *o)
 		}
 		o->setup = set;
 		if (cand[0] || cand[2]) {
-			o->unservable = (cand[0] ? 1u : 0u) |
-			    (cand[2] ? 4u : 0u);
+			o->unservable =
+			    (cand[0] ? 1u : 0u) | (cand[2] ? 4u : 0u);
 			DONE(CMFA_OUT_SETUP, CMFA_WHY_ENABLED_NOT_SERVABLE);
 		}
 		if (in->has_phone && !in->has_email && r == CMFA_FACTOR_SMS)
@@ -835,15 +847,25 @@ model_decide(const struct cmfa_policy_in *in, struct cmfa_policy_out *o)
 /* 2. Sweeps and invariants                                               */
 
 enum inv {
-	INV_A_TOTAL, INV_B_ON, INV_C_STALE, INV_D_PREF, INV_E_SERVABLE,
-	INV_F_ENABLED, INV_G_EXEMPT, INV_H_DENIED, INV_I_DETERMINISTIC,
-	INV_J_FLOOR, INV_K_REQUIRE, INV_MODEL, INV__COUNT
+	INV_A_TOTAL,
+	INV_B_ON,
+	INV_C_STALE,
+	INV_D_PREF,
+	INV_E_SERVABLE,
+	INV_F_ENABLED,
+	INV_G_EXEMPT,
+	INV_H_DENIED,
+	INV_I_DETERMINISTIC,
+	INV_J_FLOOR,
+	INV_K_REQUIRE,
+	INV_MODEL,
+	INV__COUNT
 };
 
 struct inv_stat {
-	uint64_t premise;	/* inputs the invariant said something about */
+	uint64_t premise; /* inputs the invariant said something about */
 	uint64_t broken;
-	char first[2048];	/* the first counterexample */
+	char first[2048]; /* the first counterexample */
 };
 
 static struct inv_stat inv[INV__COUNT];
@@ -877,9 +899,13 @@ t_servable(const struct cmfa_policy_in *in)
 {
 	return (in->totp_secret ? B_T : 0) |
 	    (in->sms_channel && in->has_phone &&
-	    (in->phone_verified || in->allow_unverified) ? B_S : 0) |
+	                (in->phone_verified || in->allow_unverified)
+	            ? B_S
+	            : 0) |
 	    (in->email_channel && in->has_email &&
-	    (in->email_verified || in->allow_unverified) ? B_E : 0);
+	                (in->email_verified || in->allow_unverified)
+	            ? B_E
+	            : 0);
 }
 
 static unsigned
@@ -891,8 +917,9 @@ t_offered(const struct cmfa_policy_in *in)
 static unsigned
 t_enabled(const struct cmfa_policy_in *in)
 {
-	return in->has_mfa_list ? in->user_factors & ALL :
-	    in->legacy_sms ? B_S : 0;
+	return in->has_mfa_list ? in->user_factors & ALL
+	    : in->legacy_sms    ? B_S
+	                        : 0;
 }
 
 /* Reached step 7: none of steps 1-6 decided. */
@@ -902,7 +929,7 @@ t_reaches_step7(const struct cmfa_policy_in *in)
 	return !in->exempt && in->in_scope && !in->stale &&
 	    in->user_state == CMFA_USER_PRESENT &&
 	    (in->pool_mfa != CMFA_MFA_OFF || in->floor != CMFA_MFA_OFF ||
-	    in->require_mfa);
+	        in->require_mfa);
 }
 
 static bool
@@ -975,19 +1002,18 @@ check_one(const struct cmfa_policy_in *in, struct cmfa_policy_out *o)
 		broken(INV_A_TOTAL, in, o, "outcome DENY or out of range");
 	else if (!reason_fits(o->outcome, o->reason))
 		broken(INV_A_TOTAL, in, o, "reason does not fit the outcome");
-	else if (o->outcome == CMFA_OUT_CHALLENGE ?
-	    (o->factor < 0 || o->factor >= CMFA_FACTOR__COUNT) :
-	    o->factor != NONE)
+	else if (o->outcome == CMFA_OUT_CHALLENGE
+	        ? (o->factor < 0 || o->factor >= CMFA_FACTOR__COUNT)
+	        : o->factor != NONE)
 		broken(INV_A_TOTAL, in, o, "factor");
-	else if (o->outcome == CMFA_OUT_CHOOSE ?
-	    (popcount3(o->choices) < 2 || (o->choices & ~ALL) != 0) :
-	    o->choices != 0)
+	else if (o->outcome == CMFA_OUT_CHOOSE
+	        ? (popcount3(o->choices) < 2 || (o->choices & ~ALL) != 0)
+	        : o->choices != 0)
 		broken(INV_A_TOTAL, in, o, "choices");
-	else if (o->outcome == CMFA_OUT_SETUP ?
-	    (o->setup & ~off) != 0 : o->setup != 0)
+	else if (o->outcome == CMFA_OUT_SETUP ? (o->setup & ~off) != 0
+	                                      : o->setup != 0)
 		broken(INV_A_TOTAL, in, o, "setup not within offered");
-	else if ((o->unservable & ~ALL) != 0 ||
-	    (!step7 && o->unservable != 0))
+	else if ((o->unservable & ~ALL) != 0 || (!step7 && o->unservable != 0))
 		broken(INV_A_TOTAL, in, o, "unservable");
 	else {
 		seen_outcome[o->outcome]++;
@@ -1009,31 +1035,35 @@ check_one(const struct cmfa_policy_in *in, struct cmfa_policy_out *o)
 		inv[INV_C_STALE].premise++;
 		if (o->outcome != CMFA_OUT_UNAVAILABLE ||
 		    o->reason != CMFA_WHY_STALE)
-			broken(INV_C_STALE, in, o, "stale closed not UNAVAILABLE");
+			broken(INV_C_STALE, in, o,
+			    "stale closed not UNAVAILABLE");
 	}
 
 	/* (d) a usable preference is always the one challenged */
 	if (step7 && in->preferred >= 0 && in->preferred < 3 &&
 	    (en & CMFA_FBIT(in->preferred)) &&
 	    ((off & CMFA_FBIT(in->preferred)) ||
-	    in->preferred == CMFA_FACTOR_TOTP) &&
+	        in->preferred == CMFA_FACTOR_TOTP) &&
 	    (srv & CMFA_FBIT(in->preferred))) {
 		inv[INV_D_PREF].premise++;
 		if (o->outcome != CMFA_OUT_CHALLENGE ||
 		    o->factor != in->preferred ||
 		    o->reason != CMFA_WHY_PREFERRED)
-			broken(INV_D_PREF, in, o, "usable preference not asked");
+			broken(INV_D_PREF, in, o,
+			    "usable preference not asked");
 	}
 
 	/* (e) what is challenged or offered to choose is servable here */
 	if (o->outcome == CMFA_OUT_CHALLENGE || o->outcome == CMFA_OUT_CHOOSE) {
-		unsigned asked = o->outcome == CMFA_OUT_CHOOSE ? o->choices :
-		    (o->factor >= 0 && o->factor < 3 ?
-		    CMFA_FBIT(o->factor) : ~0u);
+		unsigned asked = o->outcome == CMFA_OUT_CHOOSE
+		    ? o->choices
+		    : (o->factor >= 0 && o->factor < 3 ? CMFA_FBIT(o->factor)
+		                                       : ~0u);
 
 		inv[INV_E_SERVABLE].premise++;
 		if ((asked & ~srv) != 0)
-			broken(INV_E_SERVABLE, in, o, "asked a factor the host "
+			broken(INV_E_SERVABLE, in, o,
+			    "asked a factor the host "
 			    "can't serve");
 	}
 
@@ -1057,13 +1087,15 @@ check_one(const struct cmfa_policy_in *in, struct cmfa_policy_out *o)
 	    in->user_state == CMFA_USER_REMOVED) {
 		inv[INV_H_DENIED].premise++;
 		if (is_no_mfa(o) ? !(in->exempt || !in->in_scope ||
-		    (in->stale && in->fail_open)) :
-		    !(o->outcome == CMFA_OUT_USER_DENIED ||
-		    o->outcome == CMFA_OUT_UNAVAILABLE))
+		                       (in->stale && in->fail_open))
+		                 : !(o->outcome == CMFA_OUT_USER_DENIED ||
+		                       o->outcome == CMFA_OUT_UNAVAILABLE))
 			broken(INV_H_DENIED, in, o, "disabled/removed user");
 		else if (o->outcome == CMFA_OUT_USER_DENIED &&
-		    o->reason != (in->user_state == CMFA_USER_DISABLED ?
-		    CMFA_WHY_USER_DISABLED : CMFA_WHY_USER_REMOVED))
+		    o->reason !=
+		        (in->user_state == CMFA_USER_DISABLED
+		                ? CMFA_WHY_USER_DISABLED
+		                : CMFA_WHY_USER_REMOVED))
 			broken(INV_H_DENIED, in, o, "wrong denial reason");
 	}
 
@@ -1091,9 +1123,10 @@ check_monotone(enum inv i, const struct cmfa_policy_in *hi,
 {
 	inv[i].premise++;
 	if (is_no_mfa(hi_out) && !is_no_mfa(lo_out))
-		broken(i, hi, hi_out, i == INV_J_FLOOR ?
-		    "a higher floor let through what a lower one did not" :
-		    "require_mfa let through what it did not without");
+		broken(i, hi, hi_out,
+		    i == INV_J_FLOOR
+		        ? "a higher floor let through what a lower one did not"
+		        : "require_mfa let through what it did not without");
 }
 
 /* Sets the 8 user / host booleans from the low bits of b. */
@@ -1127,11 +1160,11 @@ check_levels(struct cmfa_policy_in *in, uint64_t *count)
 			check_one(in, &o[req][fl]);
 			(*count)++;
 			if (fl > 0)
-				check_monotone(INV_J_FLOOR, in,
-				    &o[req][fl - 1], &o[req][fl]);
+				check_monotone(INV_J_FLOOR, in, &o[req][fl - 1],
+				    &o[req][fl]);
 			if (req > 0)
-				check_monotone(INV_K_REQUIRE, in,
-				    &o[0][fl], &o[1][fl]);
+				check_monotone(INV_K_REQUIRE, in, &o[0][fl],
+				    &o[1][fl]);
 		}
 	}
 }
@@ -1154,23 +1187,44 @@ sweep_core(void)
 
 	default_in(&in);
 	for (pm = 0; pm < 3; pm++)
-	for (pf = 0; pf < 8; pf++)
-	for (rec = 0; rec < 4; rec++)
-	for (uf = 0; uf < 8; uf++)
-	for (list = 0; list < 2; list++)
-	for (leg = 0; leg < 2; leg++)
-	for (pref = -1; pref < 3; pref++)
-	for (bits = 0; bits < 256; bits++) {
-		in.pool_mfa = (enum cmfa_mfa_level)pm;
-		in.pool_factors = (unsigned)pf;
-		in.recovery = (enum cmfa_recovery)rec;
-		in.user_factors = (unsigned)uf;
-		in.has_mfa_list = list != 0;
-		in.legacy_sms = leg != 0;
-		in.preferred = pref;
-		set_user_host_bools(&in, (unsigned)bits);
-		check_levels(&in, &n_core);
-	}
+		for (pf = 0; pf < 8; pf++)
+			for (rec = 0; rec < 4; rec++)
+				for (uf = 0; uf < 8; uf++)
+					for (list = 0; list < 2; list++)
+						for (leg = 0; leg < 2; leg++)
+							for (pref = -1;
+							     pref < 3; pref++)
+								for (bits = 0;
+								     bits < 256;
+								     bits++) {
+									in.pool_mfa =
+									    (enum cmfa_mfa_level)
+									        pm;
+									in.pool_factors =
+									    (unsigned)
+									        pf;
+									in.recovery =
+									    (enum cmfa_recovery)
+									        rec;
+									in.user_factors =
+									    (unsigned)
+									        uf;
+									in.has_mfa_list =
+									    list !=
+									    0;
+									in.legacy_sms =
+									    leg !=
+									    0;
+									in.preferred =
+									    pref;
+									set_user_host_bools(
+									    &in,
+									    (unsigned)
+									        bits);
+									check_levels(
+									    &in,
+									    &n_core);
+								}
 }
 
 /*
@@ -1189,12 +1243,18 @@ sweep_core(void)
 static void
 rest_from_index(unsigned x, struct cmfa_policy_in *in)
 {
-	in->pool_factors = x % 8; x /= 8;
-	in->recovery = (enum cmfa_recovery)(x % 4); x /= 4;
-	in->user_factors = x % 8; x /= 8;
-	in->has_mfa_list = (x & 1u) != 0; x /= 2;
-	in->legacy_sms = (x & 1u) != 0; x /= 2;
-	in->preferred = (int)(x % 4) - 1; x /= 4;
+	in->pool_factors = x % 8;
+	x /= 8;
+	in->recovery = (enum cmfa_recovery)(x % 4);
+	x /= 4;
+	in->user_factors = x % 8;
+	x /= 8;
+	in->has_mfa_list = (x & 1u) != 0;
+	x /= 2;
+	in->legacy_sms = (x & 1u) != 0;
+	x /= 2;
+	in->preferred = (int)(x % 4) - 1;
+	x /= 4;
 	set_user_host_bools(in, x % 256);
 }
 
@@ -1209,41 +1269,57 @@ sweep_early(void)
 	for (r = 0; r < REST_SIZE; r += REST_STRIDE) {
 		rest_from_index(r, &in);
 		for (us = 0; us < 4; us++)
-		for (opts = 0; opts < 32; opts++)
-		for (pm = 0; pm < 3; pm++) {
-			in.user_state = (enum cmfa_user_state)us;
-			in.exempt = (opts & 1u) != 0;
-			in.in_scope = (opts & 2u) != 0;
-			in.stale = (opts & 4u) != 0;
-			in.fail_open = (opts & 8u) != 0;
-			in.unknown_user_ignore = (opts & 16u) != 0;
-			in.pool_mfa = (enum cmfa_mfa_level)pm;
-			check_levels(&in, &n_early);
-		}
+			for (opts = 0; opts < 32; opts++)
+				for (pm = 0; pm < 3; pm++) {
+					in.user_state =
+					    (enum cmfa_user_state)us;
+					in.exempt = (opts & 1u) != 0;
+					in.in_scope = (opts & 2u) != 0;
+					in.stale = (opts & 4u) != 0;
+					in.fail_open = (opts & 8u) != 0;
+					in.unknown_user_ignore =
+					    (opts & 16u) != 0;
+					in.pool_mfa = (enum cmfa_mfa_level)pm;
+					check_levels(&in, &n_early);
+				}
 	}
 }
 
 /* Radices of the full product, in decode order. */
 enum {
-	R_POOL = 3, R_PF = 8, R_REC = 4, R_USER = 4, R_UF = 8, R_PREF = 4,
-	R_FLOOR = 3, R_BOOLS = 1 << 16	/* the 16 booleans */
+	R_POOL = 3,
+	R_PF = 8,
+	R_REC = 4,
+	R_USER = 4,
+	R_UF = 8,
+	R_PREF = 4,
+	R_FLOOR = 3,
+	R_BOOLS = 1 << 16 /* the 16 booleans */
 };
-#define FULL_SIZE ((uint64_t)R_POOL * R_PF * R_REC * R_USER * R_UF * R_PREF \
-	* R_FLOOR * R_BOOLS)
-#define FULL_STRIDE 1009u	/* prime: coprime to every radix */
+#define FULL_SIZE                                                              \
+	((uint64_t)R_POOL * R_PF * R_REC * R_USER * R_UF * R_PREF * R_FLOOR *  \
+	    R_BOOLS)
+#define FULL_STRIDE 1009u /* prime: coprime to every radix */
 
 static void
 full_from_index(uint64_t x, struct cmfa_policy_in *in)
 {
 	unsigned b;
 
-	in->pool_mfa = (enum cmfa_mfa_level)(x % R_POOL); x /= R_POOL;
-	in->pool_factors = (unsigned)(x % R_PF); x /= R_PF;
-	in->recovery = (enum cmfa_recovery)(x % R_REC); x /= R_REC;
-	in->user_state = (enum cmfa_user_state)(x % R_USER); x /= R_USER;
-	in->user_factors = (unsigned)(x % R_UF); x /= R_UF;
-	in->preferred = (int)(x % R_PREF) - 1; x /= R_PREF;
-	in->floor = (enum cmfa_mfa_level)(x % R_FLOOR); x /= R_FLOOR;
+	in->pool_mfa = (enum cmfa_mfa_level)(x % R_POOL);
+	x /= R_POOL;
+	in->pool_factors = (unsigned)(x % R_PF);
+	x /= R_PF;
+	in->recovery = (enum cmfa_recovery)(x % R_REC);
+	x /= R_REC;
+	in->user_state = (enum cmfa_user_state)(x % R_USER);
+	x /= R_USER;
+	in->user_factors = (unsigned)(x % R_UF);
+	x /= R_UF;
+	in->preferred = (int)(x % R_PREF) - 1;
+	x /= R_PREF;
+	in->floor = (enum cmfa_mfa_level)(x % R_FLOOR);
+	x /= R_FLOOR;
 	b = (unsigned)(x % R_BOOLS);
 	in->has_mfa_list = (b & 1u) != 0;
 	in->legacy_sms = (b & 2u) != 0;
@@ -1297,13 +1373,15 @@ test_sweep(void)
 	CHECK_INT_EQ(n_core, CORE_SIZE);
 	CHECK_INT_EQ(n_early, EARLY_SIZE);
 	CHECK_INT_EQ(n_full, (FULL_SIZE + FULL_STRIDE - 1) / FULL_STRIDE);
-	printf("  sweep: %" PRIu64 " combinations checked: core product %"
-	    PRIu64 " (all of steps 7-11's inputs), early product %" PRIu64
-	    " (all of steps 1-6's inputs x %u profiles), full product (%"
-	    PRIu64 ") every %u-th: %" PRIu64 "; %" PRIu64 " decisions, "
-	    "%.2f s CPU\n", n_core + n_early + n_full, n_core, n_early,
-	    (unsigned)EARLY_PROFILES, (uint64_t)FULL_SIZE, FULL_STRIDE,
-	    n_full, n_decisions, (double)(clock() - t0) / CLOCKS_PER_SEC);
+	printf("  sweep: %" PRIu64
+	       " combinations checked: core product %" PRIu64
+	       " (all of steps 7-11's inputs), early product %" PRIu64
+	       " (all of steps 1-6's inputs x %u profiles), full product "
+	       "(%" PRIu64 ") every %u-th: %" PRIu64 "; %" PRIu64 " decisions, "
+	       "%.2f s CPU\n",
+	    n_core + n_early + n_full, n_core, n_early,
+	    (unsigned)EARLY_PROFILES, (uint64_t)FULL_SIZE, FULL_STRIDE, n_full,
+	    n_decisions, (double)(clock() - t0) / CLOCKS_PER_SEC);
 }
 
 static void
@@ -1311,37 +1389,73 @@ report(enum inv i)
 {
 	CHECK_MSG(swept, "test_sweep did not run");
 	CHECK_MSG(inv[i].premise > 0, "vacuous: no input met the premise");
-	CHECK_MSG(inv[i].broken == 0, "%" PRIu64 " of %" PRIu64
-	    " inputs broke it; first: %s", inv[i].broken, inv[i].premise,
-	    inv[i].first);
+	CHECK_MSG(inv[i].broken == 0,
+	    "%" PRIu64 " of %" PRIu64 " inputs broke it; first: %s",
+	    inv[i].broken, inv[i].premise, inv[i].first);
 	printf("  %" PRIu64 " inputs met the premise\n", inv[i].premise);
 }
 
 /* Each invariant is one RUN, so the PASS lines say what was proven. */
-static void inv_a_total_and_fields_consistent(void) { report(INV_A_TOTAL); }
-static void inv_b_level_on_never_no_mfa(void) { report(INV_B_ON); }
-static void inv_c_stale_closed_is_unavailable(void) { report(INV_C_STALE); }
-static void inv_d_usable_preference_is_challenged(void)
+static void
+inv_a_total_and_fields_consistent(void)
+{
+	report(INV_A_TOTAL);
+}
+static void
+inv_b_level_on_never_no_mfa(void)
+{
+	report(INV_B_ON);
+}
+static void
+inv_c_stale_closed_is_unavailable(void)
+{
+	report(INV_C_STALE);
+}
+static void
+inv_d_usable_preference_is_challenged(void)
 {
 	report(INV_D_PREF);
 }
-static void inv_e_asked_factor_is_servable(void) { report(INV_E_SERVABLE); }
-static void inv_f_enabled_factor_never_no_mfa(void)
+static void
+inv_e_asked_factor_is_servable(void)
+{
+	report(INV_E_SERVABLE);
+}
+static void
+inv_f_enabled_factor_never_no_mfa(void)
 {
 	report(INV_F_ENABLED);
 }
-static void inv_g_exempt_always_no_mfa(void) { report(INV_G_EXEMPT); }
-static void inv_h_disabled_removed_denied(void) { report(INV_H_DENIED); }
-static void inv_i_deterministic(void) { report(INV_I_DETERMINISTIC); }
-static void inv_j_raising_floor_never_lowers_security(void)
+static void
+inv_g_exempt_always_no_mfa(void)
+{
+	report(INV_G_EXEMPT);
+}
+static void
+inv_h_disabled_removed_denied(void)
+{
+	report(INV_H_DENIED);
+}
+static void
+inv_i_deterministic(void)
+{
+	report(INV_I_DETERMINISTIC);
+}
+static void
+inv_j_raising_floor_never_lowers_security(void)
 {
 	report(INV_J_FLOOR);
 }
-static void inv_k_require_mfa_never_lowers_security(void)
+static void
+inv_k_require_mfa_never_lowers_security(void)
 {
 	report(INV_K_REQUIRE);
 }
-static void sweep_matches_second_model(void) { report(INV_MODEL); }
+static void
+sweep_matches_second_model(void)
+{
+	report(INV_MODEL);
+}
 
 static void
 sweep_reaches_every_outcome_and_reason(void)
@@ -1378,10 +1492,13 @@ check_sane(const struct cmfa_policy_in *in)
 	CHECK_MSG(a.factor >= NONE && a.factor < CMFA_FACTOR__COUNT,
 	    "factor %d for %s", a.factor, ins);
 	CHECK_MSG((a.choices & ~ALL) == 0 && (a.setup & ~ALL) == 0 &&
-	    (a.unservable & ~ALL) == 0, "sets for %s", ins);
+	        (a.unservable & ~ALL) == 0,
+	    "sets for %s", ins);
 	/* a field left unwritten would still hold 0xA5... or 0 */
-	CHECK_MSG(same_out(&a, &z), "garbage-filled and zeroed out differ "
-	    "for %s", ins);
+	CHECK_MSG(same_out(&a, &z),
+	    "garbage-filled and zeroed out differ "
+	    "for %s",
+	    ins);
 }
 
 static void

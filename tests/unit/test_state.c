@@ -70,15 +70,14 @@ test_parse_good(void)
 	    "cmfa-state 1\nlast_step 0\n"
 	    "failures 0\nlast_failure 0\nlocked_until 0\n");
 	cmfa_buf_free(&b);
-	CHECK_INT_EQ(
-	    parse_str(
-		"cmfa-state 1\nlocked_until 5\n"
-		"grace a "
-		"0000000000000000000000000000000000000000000000000000000000"
-		"000000 7\nfailures 4294967295\nlast_step "
-		"18446744073709551615\n"
-		"last_failure 9223372036854775807\n",
-		&st),
+	CHECK_INT_EQ(parse_str("cmfa-state 1\nlocked_until 5\n"
+	                       "grace a "
+	                       "00000000000000000000000000000000000000000000000"
+	                       "00000000000"
+	                       "000000 7\nfailures 4294967295\nlast_step "
+	                       "18446744073709551615\n"
+	                       "last_failure 9223372036854775807\n",
+	                 &st),
 	    CMFA_OK);
 	CHECK_INT_EQ(st.locked_until, 5);
 	CHECK(st.failures == UINT32_MAX);
@@ -112,8 +111,8 @@ test_roundtrip(void)
 	st.grace[7].service[CMFA_GRACE_SERVICE_MAX] = '\0';
 	CHECK_INT_EQ(cmfa_state_serialize(&st, &b), CMFA_OK);
 	memset(&back, 0x55, sizeof(back));
-	CHECK_INT_EQ(
-	    cmfa_state_parse((const char *)b.p, b.len, &back), CMFA_OK);
+	CHECK_INT_EQ(cmfa_state_parse((const char *)b.p, b.len, &back),
+	    CMFA_OK);
 	cmfa_buf_free(&b);
 	CHECK(back.last_step == st.last_step);
 	CHECK_INT_EQ(back.failures, st.failures);
@@ -123,7 +122,7 @@ test_roundtrip(void)
 	for (i = 0; i < CMFA_GRACE_MAX; i++) {
 		CHECK_STR_EQ(back.grace[i].service, st.grace[i].service);
 		CHECK(memcmp(back.grace[i].key, st.grace[i].key,
-			  CMFA_GRACE_KEY_LEN) == 0);
+		          CMFA_GRACE_KEY_LEN) == 0);
 		CHECK_INT_EQ(back.grace[i].expires, st.grace[i].expires);
 	}
 
@@ -162,106 +161,109 @@ test_parse_bad(void)
 		const char *text;
 		enum cmfa_err err;
 	} cases[] = {
-	    {"", CMFA_ERR_PARSE},
-	    {"\n", CMFA_ERR_PARSE},
-	    {HDR, CMFA_ERR_PARSE},
-	    {"cmfa-state 1", CMFA_ERR_PARSE},
-	    {"cmfa-state 2\n" K4, CMFA_ERR_VERSION},
-	    {"cmfa-state 0\n" K4, CMFA_ERR_VERSION},
-	    {"cmfa-state 01\n" K4, CMFA_ERR_PARSE},
-	    {"cmfa-state  1\n" K4, CMFA_ERR_PARSE},
-	    {"cmfa-state 1 \n" K4, CMFA_ERR_PARSE},
-	    {"cmfa-state\n" K4, CMFA_ERR_PARSE},
-	    {"CMFA-STATE 1\n" K4, CMFA_ERR_PARSE},
-	    {"cmfa-state 1\r\n" K4, CMFA_ERR_PARSE},
-	    {K4 HDR, CMFA_ERR_PARSE},
-	    {HDR HDR K4, CMFA_ERR_PARSE},
-	    /* missing final newline, blank lines */
-	    {HDR "last_step 0\nfailures 0\nlast_failure 0\nlocked_until 0",
-		CMFA_ERR_PARSE},
-	    {HDR K4 "\n", CMFA_ERR_PARSE},
-	    {HDR "\n" K4, CMFA_ERR_PARSE},
-	    /* keys: missing, repeated, unknown, spelled otherwise */
-	    {HDR "last_step 0\nfailures 0\nlast_failure 0\n", CMFA_ERR_PARSE},
-	    {HDR K4 "failures 0\n", CMFA_ERR_PARSE},
-	    {HDR K4 "last_step 1\n", CMFA_ERR_PARSE},
-	    {HDR K4 "extra 1\n", CMFA_ERR_PARSE},
-	    {HDR "Last_step 0\nfailures 0\nlast_failure 0\nlocked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR K4 "# comment\n", CMFA_ERR_PARSE},
-	    /* numbers */
-	    {HDR "last_step -1\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step +1\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step 01\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step 0x1\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step 18446744073709551616\nfailures 0\n"
-		 "last_failure 0\nlocked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step 0\nfailures 4294967296\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step 0\nfailures 0\n"
-		 "last_failure 9223372036854775808\nlocked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step 0\nfailures 0\nlast_failure 0\n"
-		 "locked_until -1\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step \nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step 1 2\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step  1\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR " last_step 1\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step\t1\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    {HDR "last_step 1\r\nfailures 0\nlast_failure 0\n"
-		 "locked_until 0\n",
-		CMFA_ERR_PARSE},
-	    /* grace lines */
-	    {HDR K4 "grace sudo " HEX64 " 5\n", CMFA_OK},
-	    {HDR K4 "grace sudo " HEX64 "\n", CMFA_ERR_PARSE},
-	    {HDR K4 "grace sudo " HEX64 " 5 6\n", CMFA_ERR_PARSE},
-	    {HDR K4 "grace sudo " HEX64 " -5\n", CMFA_ERR_PARSE},
-	    {HDR K4 "grace sudo " HEX64 " 05\n", CMFA_ERR_PARSE},
-	    {HDR K4 "grace sudo " HEX64 "0 5\n", CMFA_ERR_PARSE},
-	    {HDR K4 "grace sudo 0123456789abcdef0123456789abcdef"
-		    "0123456789abcdef0123456789abcde 5\n",
-		CMFA_ERR_PARSE},
-	    {HDR K4 "grace sudo 0123456789ABCDEF0123456789abcdef"
-		    "0123456789abcdef0123456789abcdef 5\n",
-		CMFA_ERR_PARSE},
-	    {HDR K4 "grace sudo g123456789abcdef0123456789abcdef"
-		    "0123456789abcdef0123456789abcdef 5\n",
-		CMFA_ERR_PARSE},
-	    {HDR K4 "grace su/do " HEX64 " 5\n", CMFA_ERR_PARSE},
-	    {HDR K4 "grace  " HEX64 " 5\n", CMFA_ERR_PARSE},
-	    {HDR K4 "grace sssssssssssssssssssssssssssssssss " HEX64 " 5\n",
-		CMFA_ERR_PARSE},
-	    {HDR K4 "grace ssssssssssssssssssssssssssssssss " HEX64 " 5\n",
-		CMFA_OK},
-	    {HDR K4 "grace sudo " HEX64 " 5\ngrace sudo " HEX64 " 6\n",
-		CMFA_ERR_PARSE},
-	    {HDR K4 "grace sudo " HEX64 " 5\ngrace sshd " HEX64 " 6\n",
-		CMFA_OK},
-	    {HDR K4 "grace\n", CMFA_ERR_PARSE},
+		{ "", CMFA_ERR_PARSE },
+		{ "\n", CMFA_ERR_PARSE },
+		{ HDR, CMFA_ERR_PARSE },
+		{ "cmfa-state 1", CMFA_ERR_PARSE },
+		{ "cmfa-state 2\n" K4, CMFA_ERR_VERSION },
+		{ "cmfa-state 0\n" K4, CMFA_ERR_VERSION },
+		{ "cmfa-state 01\n" K4, CMFA_ERR_PARSE },
+		{ "cmfa-state  1\n" K4, CMFA_ERR_PARSE },
+		{ "cmfa-state 1 \n" K4, CMFA_ERR_PARSE },
+		{ "cmfa-state\n" K4, CMFA_ERR_PARSE },
+		{ "CMFA-STATE 1\n" K4, CMFA_ERR_PARSE },
+		{ "cmfa-state 1\r\n" K4, CMFA_ERR_PARSE },
+		{ K4 HDR, CMFA_ERR_PARSE },
+		{ HDR HDR K4, CMFA_ERR_PARSE },
+		/* missing final newline, blank lines */
+		{ HDR "last_step 0\nfailures 0\nlast_failure 0\nlocked_until 0",
+		    CMFA_ERR_PARSE },
+		{ HDR K4 "\n", CMFA_ERR_PARSE },
+		{ HDR "\n" K4, CMFA_ERR_PARSE },
+		/* keys: missing, repeated, unknown, spelled otherwise */
+		{ HDR "last_step 0\nfailures 0\nlast_failure 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR K4 "failures 0\n", CMFA_ERR_PARSE },
+		{ HDR K4 "last_step 1\n", CMFA_ERR_PARSE },
+		{ HDR K4 "extra 1\n", CMFA_ERR_PARSE },
+		{ HDR
+		    "Last_step 0\nfailures 0\nlast_failure 0\nlocked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR K4 "# comment\n", CMFA_ERR_PARSE },
+		/* numbers */
+		{ HDR "last_step -1\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step +1\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step 01\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step 0x1\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step 18446744073709551616\nfailures 0\n"
+		      "last_failure 0\nlocked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step 0\nfailures 4294967296\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step 0\nfailures 0\n"
+		      "last_failure 9223372036854775808\nlocked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step 0\nfailures 0\nlast_failure 0\n"
+		      "locked_until -1\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step \nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step 1 2\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step  1\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR " last_step 1\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step\t1\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		{ HDR "last_step 1\r\nfailures 0\nlast_failure 0\n"
+		      "locked_until 0\n",
+		    CMFA_ERR_PARSE },
+		/* grace lines */
+		{ HDR K4 "grace sudo " HEX64 " 5\n", CMFA_OK },
+		{ HDR K4 "grace sudo " HEX64 "\n", CMFA_ERR_PARSE },
+		{ HDR K4 "grace sudo " HEX64 " 5 6\n", CMFA_ERR_PARSE },
+		{ HDR K4 "grace sudo " HEX64 " -5\n", CMFA_ERR_PARSE },
+		{ HDR K4 "grace sudo " HEX64 " 05\n", CMFA_ERR_PARSE },
+		{ HDR K4 "grace sudo " HEX64 "0 5\n", CMFA_ERR_PARSE },
+		{ HDR K4 "grace sudo 0123456789abcdef0123456789abcdef"
+		         "0123456789abcdef0123456789abcde 5\n",
+		    CMFA_ERR_PARSE },
+		{ HDR K4 "grace sudo 0123456789ABCDEF0123456789abcdef"
+		         "0123456789abcdef0123456789abcdef 5\n",
+		    CMFA_ERR_PARSE },
+		{ HDR K4 "grace sudo g123456789abcdef0123456789abcdef"
+		         "0123456789abcdef0123456789abcdef 5\n",
+		    CMFA_ERR_PARSE },
+		{ HDR K4 "grace su/do " HEX64 " 5\n", CMFA_ERR_PARSE },
+		{ HDR K4 "grace  " HEX64 " 5\n", CMFA_ERR_PARSE },
+		{ HDR K4 "grace sssssssssssssssssssssssssssssssss " HEX64
+		         " 5\n",
+		    CMFA_ERR_PARSE },
+		{ HDR K4 "grace ssssssssssssssssssssssssssssssss " HEX64 " 5\n",
+		    CMFA_OK },
+		{ HDR K4 "grace sudo " HEX64 " 5\ngrace sudo " HEX64 " 6\n",
+		    CMFA_ERR_PARSE },
+		{ HDR K4 "grace sudo " HEX64 " 5\ngrace sshd " HEX64 " 6\n",
+		    CMFA_OK },
+		{ HDR K4 "grace\n", CMFA_ERR_PARSE },
 	};
 	struct cmfa_state st, before;
 	size_t i;
@@ -288,14 +290,14 @@ test_parse_limits(void)
 	/* nine grace lines: one too many */
 	n = (size_t)snprintf(buf, sizeof(buf), HDR K4);
 	for (k = 0; k < 9; k++)
-		n += (size_t)snprintf(
-		    buf + n, sizeof(buf) - n, "grace s%d " HEX64 " 5\n", k);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+		    "grace s%d " HEX64 " 5\n", k);
 	CHECK_INT_EQ(cmfa_state_parse(buf, n, &st), CMFA_ERR_PARSE);
 	/* eight is fine */
 	n = (size_t)snprintf(buf, sizeof(buf), HDR K4);
 	for (k = 0; k < 8; k++)
-		n += (size_t)snprintf(
-		    buf + n, sizeof(buf) - n, "grace s%d " HEX64 " 5\n", k);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+		    "grace s%d " HEX64 " 5\n", k);
 	CHECK_INT_EQ(cmfa_state_parse(buf, n, &st), CMFA_OK);
 	CHECK_INT_EQ(st.ngrace, 8);
 
@@ -305,8 +307,8 @@ test_parse_limits(void)
 		char c = buf[i];
 
 		buf[i] = '\0';
-		CHECK_MSG(
-		    cmfa_state_parse(buf, n, &st) != CMFA_OK, "NUL at %zu", i);
+		CHECK_MSG(cmfa_state_parse(buf, n, &st) != CMFA_OK,
+		    "NUL at %zu", i);
 		buf[i] = c;
 	}
 	/* the length bounds the parse, not a NUL */
@@ -315,8 +317,8 @@ test_parse_limits(void)
 
 	/* oversize */
 	memset(buf, 'x', sizeof(buf));
-	CHECK_INT_EQ(
-	    cmfa_state_parse(buf, CMFA_STATE_MAX + 1, &st), CMFA_ERR_TOOBIG);
+	CHECK_INT_EQ(cmfa_state_parse(buf, CMFA_STATE_MAX + 1, &st),
+	    CMFA_ERR_TOOBIG);
 	CHECK_INT_EQ(cmfa_state_parse(NULL, 0, &st), CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_state_parse("", 0, NULL), CMFA_ERR_INVAL);
 }
@@ -325,27 +327,27 @@ static void
 test_lockout_table(void)
 {
 	static const int64_t want[21] = {
-	    0,
-	    0,
-	    0,
-	    0,
-	    0,
-	    1,
-	    2,
-	    4,
-	    8,
-	    16,
-	    32,
-	    64,
-	    128,
-	    256,
-	    512,
-	    900,
-	    900,
-	    900,
-	    900,
-	    900,
-	    900,
+		0,
+		0,
+		0,
+		0,
+		0,
+		1,
+		2,
+		4,
+		8,
+		16,
+		32,
+		64,
+		128,
+		256,
+		512,
+		900,
+		900,
+		900,
+		900,
+		900,
+		900,
 	};
 	uint32_t n;
 
@@ -437,8 +439,8 @@ test_lockout_reset(void)
 
 	/* success resets everything but keeps the highest step */
 	for (i = 0; i < 7; i++)
-		cmfa_state_fail(
-		    &st, st.locked_until > T0 ? st.locked_until : T0 + 2000);
+		cmfa_state_fail(&st,
+		    st.locked_until > T0 ? st.locked_until : T0 + 2000);
 	CHECK(st.failures >= 5 && st.locked_until != 0);
 	st.last_step = 100;
 	cmfa_state_success(&st, st.locked_until, 90);
@@ -507,8 +509,8 @@ test_grace(void)
 	key_fill(k1, 1);
 	key_fill(k2, 2);
 	CHECK(!cmfa_state_grace_hit(&st, "sudo", k1, T0));
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "sudo", k1, T0 + 300, T0), CMFA_OK);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "sudo", k1, T0 + 300, T0),
+	    CMFA_OK);
 	CHECK(cmfa_state_grace_hit(&st, "sudo", k1, T0));
 	CHECK(cmfa_state_grace_hit(&st, "sudo", k1, T0 + 299));
 	CHECK(!cmfa_state_grace_hit(&st, "sudo", k1, T0 + 300));
@@ -527,41 +529,41 @@ test_grace(void)
 	CHECK(!cmfa_state_grace_hit(&st, "sudo", k, T0));
 
 	/* same service + key: refreshed, not duplicated */
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "sudo", k1, T0 + 600, T0 + 10), CMFA_OK);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "sudo", k1, T0 + 600, T0 + 10),
+	    CMFA_OK);
 	CHECK_INT_EQ(st.ngrace, 1);
 	CHECK(cmfa_state_grace_hit(&st, "sudo", k1, T0 + 599));
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "sudo", k2, T0 + 100, T0), CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "sshd", k1, T0 + 100, T0), CMFA_OK);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "sudo", k2, T0 + 100, T0),
+	    CMFA_OK);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "sshd", k1, T0 + 100, T0),
+	    CMFA_OK);
 	CHECK_INT_EQ(st.ngrace, 3);
 
 	/* refused: bad service, expiry not in the future */
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "", k1, T0 + 5, T0), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "a b", k1, T0 + 5, T0), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "a/b", k1, T0 + 5, T0), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "a\n", k1, T0 + 5, T0), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "", k1, T0 + 5, T0),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "a b", k1, T0 + 5, T0),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "a/b", k1, T0 + 5, T0),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "a\n", k1, T0 + 5, T0),
+	    CMFA_ERR_INVAL);
 	memset(svc, 'x', 33);
 	svc[33] = '\0';
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, svc, k1, T0 + 5, T0), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, svc, k1, T0 + 5, T0),
+	    CMFA_ERR_INVAL);
 	svc[32] = '\0';
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, NULL, k1, T0 + 5, T0), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "sudo", k1, T0, T0), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "sudo", k1, T0 - 1, T0), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, NULL, k1, T0 + 5, T0),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "sudo", k1, T0, T0),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "sudo", k1, T0 - 1, T0),
+	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(st.ngrace, 3);
 
 	/* adding prunes the expired ones */
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, svc, k2, T0 + 1000, T0 + 100), CMFA_OK);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, svc, k2, T0 + 1000, T0 + 100),
+	    CMFA_OK);
 	CHECK_INT_EQ(st.ngrace, 2); /* the two T0 + 100 entries went */
 	CHECK(cmfa_state_grace_hit(&st, "sudo", k1, T0 + 100));
 	CHECK(cmfa_state_grace_hit(&st, svc, k2, T0 + 100));
@@ -576,13 +578,13 @@ test_grace(void)
 		key_fill(k, i);
 		/* entry 3 expires first */
 		CHECK_INT_EQ(cmfa_state_grace_add(&st, "sudo", k,
-				 T0 + (i == 3 ? 50 : 100 + i), T0),
+		                 T0 + (i == 3 ? 50 : 100 + i), T0),
 		    CMFA_OK);
 	}
 	CHECK_INT_EQ(st.ngrace, CMFA_GRACE_MAX);
 	key_fill(k, 99);
-	CHECK_INT_EQ(
-	    cmfa_state_grace_add(&st, "sudo", k, T0 + 500, T0), CMFA_OK);
+	CHECK_INT_EQ(cmfa_state_grace_add(&st, "sudo", k, T0 + 500, T0),
+	    CMFA_OK);
 	CHECK_INT_EQ(st.ngrace, CMFA_GRACE_MAX);
 	CHECK(cmfa_state_grace_hit(&st, "sudo", k, T0));
 	for (i = 0; i < CMFA_GRACE_MAX; i++) {
@@ -596,8 +598,8 @@ test_grace(void)
 		struct cmfa_buf b;
 
 		CHECK_INT_EQ(cmfa_state_serialize(&st, &b), CMFA_OK);
-		CHECK_INT_EQ(
-		    cmfa_state_parse((const char *)b.p, b.len, &back), CMFA_OK);
+		CHECK_INT_EQ(cmfa_state_parse((const char *)b.p, b.len, &back),
+		    CMFA_OK);
 		cmfa_buf_free(&b);
 		CHECK(cmfa_state_grace_hit(&back, "sudo", k1, T0) ==
 		    cmfa_state_grace_hit(&st, "sudo", k1, T0));
@@ -646,8 +648,8 @@ tstore_remove(struct tstore *t)
 }
 
 static bool
-put_file(
-    const struct tstore *t, const char *rel, const char *content, mode_t mode)
+put_file(const struct tstore *t, const char *rel, const char *content,
+    mode_t mode)
 {
 	size_t len = strlen(content);
 	bool ok;
@@ -726,14 +728,14 @@ test_txn_basic(void)
 	cmfa_state_end(&txn);
 
 	/* bad user names never reach the file system */
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "../x", &txn, &st), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "../x", &txn, &st),
+	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(txn.lockfd, -1);
 	cmfa_state_end(&txn);
 	CHECK_INT_EQ(cmfa_state_begin(&t.st, "", &txn, &st), CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_state_begin(&t.st, NULL, &txn, &st), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_state_begin(NULL, "alice", &txn, &st), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_state_begin(NULL, "alice", &txn, &st),
+	    CMFA_ERR_INVAL);
 	tstore_remove(&t);
 }
 
@@ -751,8 +753,8 @@ test_txn_corrupt(void)
 	}
 	CHECK(put_file(&t, "state/carol", "garbage\n", 0600));
 	memset(&st, 0x11, sizeof(st));
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "carol", &txn, &st), CMFA_ERR_PARSE);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "carol", &txn, &st),
+	    CMFA_ERR_PARSE);
 	CHECK(st.failures == 0x11111111u); /* untouched */
 	CHECK_INT_EQ(txn.lockfd, -1);
 	CHECK(lock_free(&t, "carol")); /* released again */
@@ -760,32 +762,32 @@ test_txn_corrupt(void)
 
 	/* an untrusted state file */
 	CHECK(put_file(&t, "state/carol", HDR K4, 0622));
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "carol", &txn, &st), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "carol", &txn, &st),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(lock_free(&t, "carol"));
 	CHECK(unlinkat(t.st.dirfd, "state/carol", 0) == 0);
 	CHECK(symlinkat("../pool.json", t.st.dirfd, "state/carol") == 0);
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "carol", &txn, &st), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "carol", &txn, &st),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(unlinkat(t.st.dirfd, "state/carol", 0) == 0);
 
 	/* untrusted lock files */
 	CHECK(symlinkat("../pool.json", t.st.dirfd, "lock/dave") == 0);
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "dave", &txn, &st), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "dave", &txn, &st),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(put_file(&t, "lock/erin", "", 0666));
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "erin", &txn, &st), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "erin", &txn, &st),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(mkdirat(t.st.dirfd, "lock/fay", 0700) == 0);
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "fay", &txn, &st), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "fay", &txn, &st),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(mkfifoat(t.st.dirfd, "lock/gus", 0600) == 0);
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "gus", &txn, &st), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "gus", &txn, &st),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(put_file(&t, "lock/hal", "", 0600));
 	CHECK(linkat(t.st.dirfd, "lock/hal", t.st.dirfd, "lock/hal2", 0) == 0);
-	CHECK_INT_EQ(
-	    cmfa_state_begin(&t.st, "hal", &txn, &st), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_state_begin(&t.st, "hal", &txn, &st),
+	    CMFA_ERR_UNTRUSTED);
 	/* a state file too big */
 	{
 		char big[CMFA_STATE_MAX + 2];
@@ -793,8 +795,8 @@ test_txn_corrupt(void)
 		memset(big, 'x', sizeof(big) - 1);
 		big[sizeof(big) - 1] = '\0';
 		CHECK(put_file(&t, "state/ivy", big, 0600));
-		CHECK_INT_EQ(
-		    cmfa_state_begin(&t.st, "ivy", &txn, &st), CMFA_ERR_TOOBIG);
+		CHECK_INT_EQ(cmfa_state_begin(&t.st, "ivy", &txn, &st),
+		    CMFA_ERR_TOOBIG);
 	}
 	tstore_remove(&t);
 }

@@ -16,6 +16,11 @@
 #include "cmfa_store.h"
 #include "cmfa_test.h"
 
+/* a valid name of exactly CMFA_USERNAME_MAX (64) bytes */
+#define NAME_64                                                                \
+	"01234567890123456789012345678901"                                     \
+	"23456789012345678901234567890123"
+
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
 {
@@ -72,8 +77,8 @@ put(const char *root, const char *rel, const char *content, mode_t mode)
 	int fd;
 
 	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	fd = open(
-	    p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
 	if (fd < 0)
 		return false;
 	ok = write(fd, content, len) == (ssize_t)len && fchmod(fd, mode) == 0;
@@ -115,51 +120,51 @@ static void
 test_username(void)
 {
 	static const char *const good[] = {
-	    "a",
-	    "Z",
-	    "0",
-	    "_",
-	    "alice",
-	    "Alice.Smith",
-	    "a.b.c",
-	    "user@example.com",
-	    "first+tag",
-	    "x-y_z",
-	    "a-",
-	    "_svc",
-	    "0123456789012345678901234567890123456789012345678901234567890123",
+		"a",
+		"Z",
+		"0",
+		"_",
+		"alice",
+		"Alice.Smith",
+		"a.b.c",
+		"user@example.com",
+		"first+tag",
+		"x-y_z",
+		"a-",
+		"_svc",
+		NAME_64,
 	};
 	static const struct {
 		const char *name;
 		size_t len;
 	} bad[] = {
-	    {"", 0},
-	    {"-x", 2},
-	    {".x", 2},
-	    {"@x", 2},
-	    {"+x", 2},
-	    {"a/b", 3},
-	    {"..", 2},
-	    {".", 1},
-	    {"a..b", 4},
-	    {"x.", 2},
-	    {"a b", 3},
-	    {"a\tb", 3},
-	    {"a\nb", 3},
-	    {"a\x7f", 2},
-	    {"a\x01", 2},
-	    {"a\0b", 3},
-	    {"a\\b", 3},
-	    {"a:b", 3},
-	    {"a*b", 3},
-	    {"a%b", 3},
-	    {"a=b", 3},
-	    {"caf\xc3\xa9", 5},
-	    {"\xc3\xa9", 2},
-	    {"a~", 2},
-	    {"01234567890123456789012345678901234567890123456789012345678"
-	     "901234",
-		65},
+		{ "", 0 },
+		{ "-x", 2 },
+		{ ".x", 2 },
+		{ "@x", 2 },
+		{ "+x", 2 },
+		{ "a/b", 3 },
+		{ "..", 2 },
+		{ ".", 1 },
+		{ "a..b", 4 },
+		{ "x.", 2 },
+		{ "a b", 3 },
+		{ "a\tb", 3 },
+		{ "a\nb", 3 },
+		{ "a\x7f", 2 },
+		{ "a\x01", 2 },
+		{ "a\0b", 3 },
+		{ "a\\b", 3 },
+		{ "a:b", 3 },
+		{ "a*b", 3 },
+		{ "a%b", 3 },
+		{ "a=b", 3 },
+		{ "caf\xc3\xa9", 5 },
+		{ "\xc3\xa9", 2 },
+		{ "a~", 2 },
+		{ "01234567890123456789012345678901234567890123456789012345678"
+		  "901234",
+		    65 },
 	};
 	size_t i;
 
@@ -179,11 +184,11 @@ static void
 test_init_layout(void)
 {
 	static const char *const dirs[] = {
-	    "users",
-	    "totp",
-	    "pending",
-	    "state",
-	    "lock",
+		"users",
+		"totp",
+		"pending",
+		"state",
+		"lock",
 	};
 	struct tstore t;
 	char buf[256], p[PATH_MAX + 64];
@@ -232,8 +237,8 @@ test_init_layout(void)
 	CHECK_STR_EQ(get(t.path, "format", buf, sizeof(buf)), "2\n");
 
 	/* refused arguments */
-	CHECK_INT_EQ(
-	    cmfa_store_init("relative/store", geteuid()), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_init("relative/store", geteuid()),
+	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_store_init("/", geteuid()), CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_store_init(NULL, geteuid()), CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_store_init(t.path, geteuid() + 1), CMFA_ERR_INVAL);
@@ -282,15 +287,16 @@ static void
 test_open(void)
 {
 	static const char *const wrong[] = {
-	    "2\n",
-	    "1",
-	    "1\n\n",
-	    " 1\n",
-	    "01\n",
-	    "1\r\n",
-	    "",
-	    ("1\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"),
+		"2\n",
+		"1",
+		"1\n\n",
+		" 1\n",
+		"01\n",
+		"1\r\n",
+		"",
+		("1\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		 "xx"
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"),
 	};
 	struct tstore t;
 	struct cmfa_store s;
@@ -315,21 +321,21 @@ test_open(void)
 	for (i = 0; i < CMFA_ARRAY_LEN(wrong); i++) {
 		CHECK(put(t.path, "format", wrong[i], 0600));
 		s.dirfd = 12345;
-		CHECK_MSG(
-		    cmfa_store_open(&s, t.path, geteuid()) == CMFA_ERR_VERSION,
+		CHECK_MSG(cmfa_store_open(&s, t.path, geteuid()) ==
+		        CMFA_ERR_VERSION,
 		    "format %zu", i);
 		CHECK_INT_EQ(s.dirfd, -1);
 		cmfa_store_close(&s);
 	}
 	CHECK(put(t.path, "format", "1\n", 0666));
-	CHECK_INT_EQ(
-	    cmfa_store_open(&s, t.path, geteuid()), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_open(&s, t.path, geteuid()),
+	    CMFA_ERR_UNTRUSTED);
 	snprintf(p, sizeof(p), "%s/format", t.path);
 	CHECK(unlink(p) == 0);
 	CHECK_INT_EQ(cmfa_store_open(&s, t.path, geteuid()), CMFA_ERR_NOTFOUND);
 	CHECK(symlink("pool.json", p) == 0);
-	CHECK_INT_EQ(
-	    cmfa_store_open(&s, t.path, geteuid()), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_open(&s, t.path, geteuid()),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(unlink(p) == 0);
 	CHECK(put(t.path, "format", "1\n", 0600));
 	CHECK_INT_EQ(cmfa_store_open(&s, t.path, geteuid()), CMFA_OK);
@@ -337,8 +343,8 @@ test_open(void)
 
 	/* the root itself */
 	CHECK(chmod(t.path, 0707) == 0);
-	CHECK_INT_EQ(
-	    cmfa_store_open(&s, t.path, geteuid()), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_open(&s, t.path, geteuid()),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(chmod(t.path, 0700) == 0);
 	snprintf(p, sizeof(p), "%s/alias", t.top);
 	CHECK(symlink("store", p) == 0);
@@ -350,8 +356,8 @@ test_open(void)
 	CHECK_INT_EQ(cmfa_store_open(NULL, t.path, geteuid()), CMFA_ERR_INVAL);
 	if (geteuid() == 0) {
 		/* a store that belongs to someone else */
-		CHECK_INT_EQ(
-		    cmfa_store_open(&s, t.path, 1), CMFA_ERR_UNTRUSTED);
+		CHECK_INT_EQ(cmfa_store_open(&s, t.path, 1),
+		    CMFA_ERR_UNTRUSTED);
 	}
 	tstore_remove(&t);
 }
@@ -398,14 +404,14 @@ test_pool(void)
 	ts[0].tv_sec = ts[1].tv_sec = 1600000000;
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
 	CHECK(utimensat(t.st.dirfd, "pool.json", ts, AT_SYMLINK_NOFOLLOW) == 0);
-	CHECK_INT_EQ(
-	    cmfa_store_pool_read(&t.st, &cfg, &synced, &verr), CMFA_OK);
+	CHECK_INT_EQ(cmfa_store_pool_read(&t.st, &cfg, &synced, &verr),
+	    CMFA_OK);
 	CHECK_INT_EQ(synced, 1600000000);
 	cmfa_pool_free(&cfg);
 
 	/* writes keep the raw bytes */
-	CHECK_INT_EQ(
-	    cmfa_store_pool_write(&t.st, pool_on, strlen(pool_on), NULL),
+	CHECK_INT_EQ(cmfa_store_pool_write(&t.st, pool_on, strlen(pool_on),
+	                 NULL),
 	    CMFA_OK);
 	CHECK_STR_EQ(get(t.path, "pool.json", buf, sizeof(buf)), pool_on);
 	CHECK_INT_EQ(mode_of(t.path, "pool.json"), 0600);
@@ -416,11 +422,11 @@ test_pool(void)
 
 	/* a document the reader would refuse is never written */
 	CHECK(cmfa_store_pool_write(&t.st, "{\"MfaConfiguration\":\"MAYBE\"}",
-		  29, &verr) != CMFA_OK);
+	          29, &verr) != CMFA_OK);
 	CHECK(cmfa_store_pool_write(&t.st, "{not json", 9, NULL) != CMFA_OK);
 	CHECK(cmfa_store_pool_write(&t.st, "[]", 2, NULL) != CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_store_pool_write(&t.st, NULL, 0, NULL), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_pool_write(&t.st, NULL, 0, NULL),
+	    CMFA_ERR_INVAL);
 	CHECK_STR_EQ(get(t.path, "pool.json", buf, sizeof(buf)), pool_on);
 
 	/* a corrupt cache is an error, never a default */
@@ -428,17 +434,17 @@ test_pool(void)
 	memset(&cfg, 0x77, sizeof(cfg));
 	CHECK(cmfa_store_pool_read(&t.st, &cfg, NULL, NULL) != CMFA_OK);
 	CHECK(put(t.path, "pool.json", pool_on, 0620));
-	CHECK_INT_EQ(
-	    cmfa_store_pool_read(&t.st, &cfg, NULL, NULL), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_pool_read(&t.st, &cfg, NULL, NULL),
+	    CMFA_ERR_UNTRUSTED);
 	CHECK(unlinkat(t.st.dirfd, "pool.json", 0) == 0);
-	CHECK_INT_EQ(
-	    cmfa_store_pool_read(&t.st, &cfg, NULL, NULL), CMFA_ERR_NOTFOUND);
+	CHECK_INT_EQ(cmfa_store_pool_read(&t.st, &cfg, NULL, NULL),
+	    CMFA_ERR_NOTFOUND);
 	CHECK(symlinkat("format", t.st.dirfd, "pool.json") == 0);
-	CHECK_INT_EQ(
-	    cmfa_store_pool_read(&t.st, &cfg, NULL, NULL), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_pool_read(&t.st, &cfg, NULL, NULL),
+	    CMFA_ERR_UNTRUSTED);
 	/* writing replaces the symlink itself, never its target */
-	CHECK_INT_EQ(
-	    cmfa_store_pool_write(&t.st, pool_on, strlen(pool_on), NULL),
+	CHECK_INT_EQ(cmfa_store_pool_write(&t.st, pool_on, strlen(pool_on),
+	                 NULL),
 	    CMFA_OK);
 	CHECK_STR_EQ(get(t.path, "format", buf, sizeof(buf)), "1\n");
 	CHECK_INT_EQ(cmfa_store_pool_read(&t.st, &cfg, NULL, NULL), CMFA_OK);
@@ -463,14 +469,14 @@ test_pool_oversize(void)
 	memset(big, ' ', n);
 	memcpy(big, "{\"MfaConfiguration\":\"OFF\"}", 26);
 	big[n] = '\0';
-	CHECK_INT_EQ(
-	    cmfa_store_pool_write(&t.st, big, n, NULL), CMFA_ERR_TOOBIG);
+	CHECK_INT_EQ(cmfa_store_pool_write(&t.st, big, n, NULL),
+	    CMFA_ERR_TOOBIG);
 	fd = openat(t.st.dirfd, "pool.json", O_WRONLY | O_TRUNC | O_CLOEXEC);
 	CHECK(fd >= 0 && write(fd, big, n) == (ssize_t)n);
 	if (fd >= 0)
 		close(fd);
-	CHECK_INT_EQ(
-	    cmfa_store_pool_read(&t.st, &cfg, NULL, NULL), CMFA_ERR_TOOBIG);
+	CHECK_INT_EQ(cmfa_store_pool_read(&t.st, &cfg, NULL, NULL),
+	    CMFA_ERR_TOOBIG);
 	free(big);
 	tstore_remove(&t);
 }
@@ -490,17 +496,17 @@ test_recovery(void)
 	CHECK_INT_EQ(cmfa_store_recovery_read(&t.st, &rec, &synced, NULL),
 	    CMFA_ERR_NOTFOUND);
 	CHECK_INT_EQ(rec, CMFA_RECOVERY_PHONE);
-	CHECK_INT_EQ(cmfa_store_recovery_write(
-			 &t.st, user_pool, strlen(user_pool), NULL),
+	CHECK_INT_EQ(cmfa_store_recovery_write(&t.st, user_pool,
+	                 strlen(user_pool), NULL),
 	    CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_store_recovery_read(&t.st, &rec, &synced, NULL), CMFA_OK);
+	CHECK_INT_EQ(cmfa_store_recovery_read(&t.st, &rec, &synced, NULL),
+	    CMFA_OK);
 	CHECK_INT_EQ(rec, CMFA_RECOVERY_EMAIL);
 	CHECK(synced > 0);
 	CHECK(cmfa_store_recovery_write(&t.st, "{\"UserPool\":[]}", 15, NULL) !=
 	    CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_store_recovery_read(&t.st, &rec, NULL, NULL), CMFA_OK);
+	CHECK_INT_EQ(cmfa_store_recovery_read(&t.st, &rec, NULL, NULL),
+	    CMFA_OK);
 	tstore_remove(&t);
 }
 
@@ -520,14 +526,14 @@ test_users(void)
 	}
 	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "alice", &u, NULL, NULL),
 	    CMFA_ERR_NOTFOUND);
-	CHECK_INT_EQ(cmfa_store_user_write(
-			 &t.st, "alice", user_alice, strlen(user_alice), &verr),
+	CHECK_INT_EQ(cmfa_store_user_write(&t.st, "alice", user_alice,
+	                 strlen(user_alice), &verr),
 	    CMFA_OK);
-	CHECK_STR_EQ(
-	    get(t.path, "users/alice.json", buf, sizeof(buf)), user_alice);
+	CHECK_STR_EQ(get(t.path, "users/alice.json", buf, sizeof(buf)),
+	    user_alice);
 	CHECK_INT_EQ(mode_of(t.path, "users/alice.json"), 0600);
-	CHECK_INT_EQ(
-	    cmfa_store_user_read(&t.st, "alice", &u, &synced, &verr), CMFA_OK);
+	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "alice", &u, &synced, &verr),
+	    CMFA_OK);
 	CHECK_STR_EQ(u.username, "alice");
 	CHECK_INT_EQ(u.preferred, CMFA_FACTOR_TOTP);
 	CHECK(synced > 0);
@@ -536,17 +542,17 @@ test_users(void)
 	/* names that are not file names never reach the file system */
 	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "../pool", &u, NULL, NULL),
 	    CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_store_user_read(&t.st, "a/b", &u, NULL, NULL), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_store_user_read(&t.st, NULL, &u, NULL, NULL), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(cmfa_store_user_write(
-			 &t.st, ".x", user_alice, strlen(user_alice), NULL),
+	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "a/b", &u, NULL, NULL),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_user_read(&t.st, NULL, &u, NULL, NULL),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_user_write(&t.st, ".x", user_alice,
+	                 strlen(user_alice), NULL),
 	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_store_user_remove(&t.st, "a..b"), CMFA_ERR_INVAL);
 	/* a document the reader would refuse */
-	CHECK(cmfa_store_user_write(
-		  &t.st, "bob", "{\"Enabled\":true}", 16, NULL) != CMFA_OK);
+	CHECK(cmfa_store_user_write(&t.st, "bob", "{\"Enabled\":true}", 16,
+	          NULL) != CMFA_OK);
 	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "bob", &u, NULL, NULL),
 	    CMFA_ERR_NOTFOUND);
 
@@ -558,14 +564,14 @@ test_users(void)
 	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "dave", &u, NULL, NULL),
 	    CMFA_ERR_UNTRUSTED);
 	CHECK(linkat(t.st.dirfd, "users/alice.json", t.st.dirfd,
-		  "users/erin.json", 0) == 0);
+	          "users/erin.json", 0) == 0);
 	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "erin", &u, NULL, NULL),
 	    CMFA_ERR_UNTRUSTED);
 	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "alice", &u, NULL, NULL),
 	    CMFA_ERR_UNTRUSTED);
 	CHECK_INT_EQ(cmfa_store_user_remove(&t.st, "erin"), CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_store_user_read(&t.st, "alice", &u, NULL, NULL), CMFA_OK);
+	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "alice", &u, NULL, NULL),
+	    CMFA_OK);
 	cmfa_user_free(&u);
 	CHECK(fchmodat(t.st.dirfd, "users", 0777, 0) == 0);
 	CHECK_INT_EQ(cmfa_store_user_read(&t.st, "alice", &u, NULL, NULL),
@@ -583,26 +589,26 @@ static void
 test_totp(void)
 {
 	static const uint8_t key[20] = {
-	    0x48,
-	    0x65,
-	    0x6c,
-	    0x6c,
-	    0x6f,
-	    0x21,
-	    0xde,
-	    0xad,
-	    0xbe,
-	    0xef,
-	    0x00,
-	    0x01,
-	    0x02,
-	    0x03,
-	    0x04,
-	    0x05,
-	    0x06,
-	    0x07,
-	    0x08,
-	    0x09,
+		0x48,
+		0x65,
+		0x6c,
+		0x6c,
+		0x6f,
+		0x21,
+		0xde,
+		0xad,
+		0xbe,
+		0xef,
+		0x00,
+		0x01,
+		0x02,
+		0x03,
+		0x04,
+		0x05,
+		0x06,
+		0x07,
+		0x08,
+		0x09,
 	};
 	struct tstore t;
 	uint8_t out[CMFA_TOTP_KEY_MAX];
@@ -614,38 +620,38 @@ test_totp(void)
 		tstore_remove(&t);
 		return;
 	}
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "alice", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "alice", out, sizeof(out),
+	                 &outlen),
 	    CMFA_ERR_NOTFOUND);
-	CHECK_INT_EQ(
-	    cmfa_store_pending_save(&t.st, "alice", key, sizeof(key)), CMFA_OK);
+	CHECK_INT_EQ(cmfa_store_pending_save(&t.st, "alice", key, sizeof(key)),
+	    CMFA_OK);
 	CHECK_STR_EQ(get(t.path, "pending/alice", buf, sizeof(buf)),
 	    "JBSWY3DPEHPK3PXPAAAQEAYEAUDAOCAJ\n");
 	CHECK_INT_EQ(mode_of(t.path, "pending/alice"), 0600);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "alice", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "alice", out, sizeof(out),
+	                 &outlen),
 	    CMFA_ERR_NOTFOUND);
 	memset(out, 0, sizeof(out));
-	CHECK_INT_EQ(
-	    cmfa_store_pending_load(&t.st, "alice", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_pending_load(&t.st, "alice", out, sizeof(out),
+	                 &outlen),
 	    CMFA_OK);
 	CHECK_INT_EQ(outlen, sizeof(key));
 	CHECK(memcmp(out, key, sizeof(key)) == 0);
 
 	/* activation moves it */
 	CHECK_INT_EQ(cmfa_store_totp_activate(&t.st, "alice"), CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_store_pending_load(&t.st, "alice", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_pending_load(&t.st, "alice", out, sizeof(out),
+	                 &outlen),
 	    CMFA_ERR_NOTFOUND);
 	memset(out, 0, sizeof(out));
 	outlen = 0;
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "alice", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "alice", out, sizeof(out),
+	                 &outlen),
 	    CMFA_OK);
 	CHECK_INT_EQ(outlen, sizeof(key));
 	CHECK(memcmp(out, key, sizeof(key)) == 0);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_activate(&t.st, "alice"), CMFA_ERR_NOTFOUND);
+	CHECK_INT_EQ(cmfa_store_totp_activate(&t.st, "alice"),
+	    CMFA_ERR_NOTFOUND);
 	/* the caller's buffer must hold the key */
 	outlen = 99;
 	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "alice", out, 19, &outlen),
@@ -654,36 +660,36 @@ test_totp(void)
 
 	/* a re-enrolment replaces the active secret only on activation */
 	CHECK_INT_EQ(cmfa_store_pending_save(&t.st, "alice", key, 10), CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "alice", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "alice", out, sizeof(out),
+	                 &outlen),
 	    CMFA_OK);
 	CHECK_INT_EQ(outlen, 20);
 	CHECK_INT_EQ(cmfa_store_totp_activate(&t.st, "alice"), CMFA_OK);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "alice", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "alice", out, sizeof(out),
+	                 &outlen),
 	    CMFA_OK);
 	CHECK_INT_EQ(outlen, 10);
 
 	/* refused arguments */
-	CHECK_INT_EQ(
-	    cmfa_store_pending_save(&t.st, "alice", key, 0), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_store_pending_save(&t.st, "alice", key, CMFA_TOTP_KEY_MAX + 1),
+	CHECK_INT_EQ(cmfa_store_pending_save(&t.st, "alice", key, 0),
 	    CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_store_pending_save(&t.st, "al/ice", key, 20), CMFA_ERR_INVAL);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "..", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_pending_save(&t.st, "alice", key,
+	                 CMFA_TOTP_KEY_MAX + 1),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_pending_save(&t.st, "al/ice", key, 20),
+	    CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "..", out, sizeof(out),
+	                 &outlen),
 	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_store_totp_activate(&t.st, "x."), CMFA_ERR_INVAL);
 
 	/* remove */
 	CHECK_INT_EQ(cmfa_store_totp_remove(&t.st, "alice"), CMFA_OK);
 	CHECK_INT_EQ(cmfa_store_totp_remove(&t.st, "alice"), CMFA_ERR_NOTFOUND);
-	CHECK_INT_EQ(
-	    cmfa_store_pending_remove(&t.st, "alice"), CMFA_ERR_NOTFOUND);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "alice", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_pending_remove(&t.st, "alice"),
+	    CMFA_ERR_NOTFOUND);
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "alice", out, sizeof(out),
+	                 &outlen),
 	    CMFA_ERR_NOTFOUND);
 	tstore_remove(&t);
 }
@@ -696,23 +702,23 @@ test_totp_files(void)
 		mode_t mode;
 		enum cmfa_err err;
 	} cases[] = {
-	    {"JBSWY3DPEHPK3PXP\n", 0600, CMFA_OK},
-	    {"JBSWY3DPEHPK3PXP\n", 0400, CMFA_OK},
-	    {"JBSWY3DPEHPK3PXP\n", 0640, CMFA_ERR_UNTRUSTED},
-	    {"JBSWY3DPEHPK3PXP\n", 0604, CMFA_ERR_UNTRUSTED},
-	    {"JBSWY3DPEHPK3PXP\n", 0610, CMFA_ERR_UNTRUSTED},
-	    {"JBSWY3DPEHPK3PXP", 0600, CMFA_ERR_PARSE},
-	    {"JBSWY3DPEHPK3PXP\n\n", 0600, CMFA_ERR_PARSE},
-	    {"JBSWY3DP\nEHPK3PXP\n", 0600, CMFA_ERR_PARSE},
-	    {"JBSWY3DPEHPK3PX!\n", 0600, CMFA_ERR_PARSE},
-	    {"JBSWY3DPEHPK3PXP\r\n", 0600, CMFA_ERR_PARSE},
-	    {"\n", 0600, CMFA_ERR_PARSE},
-	    {"", 0600, CMFA_ERR_PARSE},
-	    {"A\n", 0600, CMFA_ERR_PARSE},
-	    /* 65 bytes of key: more than any TOTP key we take */
-	    {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-	     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
-		0600, CMFA_ERR_TOOBIG},
+		{ "JBSWY3DPEHPK3PXP\n", 0600, CMFA_OK },
+		{ "JBSWY3DPEHPK3PXP\n", 0400, CMFA_OK },
+		{ "JBSWY3DPEHPK3PXP\n", 0640, CMFA_ERR_UNTRUSTED },
+		{ "JBSWY3DPEHPK3PXP\n", 0604, CMFA_ERR_UNTRUSTED },
+		{ "JBSWY3DPEHPK3PXP\n", 0610, CMFA_ERR_UNTRUSTED },
+		{ "JBSWY3DPEHPK3PXP", 0600, CMFA_ERR_PARSE },
+		{ "JBSWY3DPEHPK3PXP\n\n", 0600, CMFA_ERR_PARSE },
+		{ "JBSWY3DP\nEHPK3PXP\n", 0600, CMFA_ERR_PARSE },
+		{ "JBSWY3DPEHPK3PX!\n", 0600, CMFA_ERR_PARSE },
+		{ "JBSWY3DPEHPK3PXP\r\n", 0600, CMFA_ERR_PARSE },
+		{ "\n", 0600, CMFA_ERR_PARSE },
+		{ "", 0600, CMFA_ERR_PARSE },
+		{ "A\n", 0600, CMFA_ERR_PARSE },
+		/* 65 bytes of key: more than any TOTP key we take */
+		{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+		    0600, CMFA_ERR_TOOBIG },
 	};
 	struct tstore t;
 	uint8_t out[CMFA_TOTP_KEY_MAX];
@@ -727,7 +733,7 @@ test_totp_files(void)
 		CHECK(put(t.path, "totp/bob", cases[i].text, cases[i].mode));
 		outlen = 0;
 		CHECK_MSG(cmfa_store_totp_load(&t.st, "bob", out, sizeof(out),
-			      &outlen) == cases[i].err,
+		              &outlen) == cases[i].err,
 		    "case %zu", i);
 		if (cases[i].err == CMFA_OK)
 			CHECK_INT_EQ(outlen, 10);
@@ -738,19 +744,19 @@ test_totp_files(void)
 	/* a symlinked secret or secrets directory */
 	CHECK(put(t.path, "pending/bob", "JBSWY3DPEHPK3PXP\n", 0600));
 	CHECK(symlinkat("../pending/bob", t.st.dirfd, "totp/bob") == 0);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "bob", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "bob", out, sizeof(out),
+	                 &outlen),
 	    CMFA_ERR_UNTRUSTED);
 	CHECK(unlinkat(t.st.dirfd, "totp/bob", 0) == 0);
 	CHECK(unlinkat(t.st.dirfd, "totp", AT_REMOVEDIR) == 0);
 	CHECK(symlinkat("pending", t.st.dirfd, "totp") == 0);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_load(&t.st, "bob", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_totp_load(&t.st, "bob", out, sizeof(out),
+	                 &outlen),
 	    CMFA_ERR_UNTRUSTED);
-	CHECK_INT_EQ(
-	    cmfa_store_totp_activate(&t.st, "bob"), CMFA_ERR_UNTRUSTED);
-	CHECK_INT_EQ(
-	    cmfa_store_pending_load(&t.st, "bob", out, sizeof(out), &outlen),
+	CHECK_INT_EQ(cmfa_store_totp_activate(&t.st, "bob"),
+	    CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_pending_load(&t.st, "bob", out, sizeof(out),
+	                 &outlen),
 	    CMFA_OK);
 	tstore_remove(&t);
 }

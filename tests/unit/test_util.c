@@ -53,7 +53,7 @@ test_parse_u64(void)
 	CHECK_INT_EQ(cmfa_parse_u64("900", 3, 900, &v), CMFA_OK);
 	CHECK_INT_EQ(v, 900);
 	CHECK_INT_EQ(cmfa_parse_u64("901", 3, 900, &v), CMFA_ERR_TOOBIG);
-	CHECK_INT_EQ(v, 900);	/* untouched on failure */
+	CHECK_INT_EQ(v, 900); /* untouched on failure */
 	CHECK_INT_EQ(cmfa_parse_u64("", 0, 10, &v), CMFA_ERR_PARSE);
 	CHECK_INT_EQ(cmfa_parse_u64("01", 2, 10, &v), CMFA_ERR_PARSE);
 	CHECK_INT_EQ(cmfa_parse_u64("-1", 2, 10, &v), CMFA_ERR_PARSE);
@@ -61,12 +61,12 @@ test_parse_u64(void)
 	CHECK_INT_EQ(cmfa_parse_u64(" 1", 2, 10, &v), CMFA_ERR_PARSE);
 	CHECK_INT_EQ(cmfa_parse_u64("1 ", 2, 10, &v), CMFA_ERR_PARSE);
 	CHECK_INT_EQ(cmfa_parse_u64("12", 1, 10, &v), CMFA_OK);
-	CHECK_INT_EQ(v, 1);	/* length bounds the parse, not a NUL */
-	CHECK_INT_EQ(cmfa_parse_u64("18446744073709551615", 20, UINT64_MAX,
-	    &v), CMFA_OK);
+	CHECK_INT_EQ(v, 1); /* length bounds the parse, not a NUL */
+	CHECK_INT_EQ(cmfa_parse_u64("18446744073709551615", 20, UINT64_MAX, &v),
+	    CMFA_OK);
 	CHECK(v == UINT64_MAX);
-	CHECK_INT_EQ(cmfa_parse_u64("18446744073709551616", 20, UINT64_MAX,
-	    &v), CMFA_ERR_TOOBIG);
+	CHECK_INT_EQ(cmfa_parse_u64("18446744073709551616", 20, UINT64_MAX, &v),
+	    CMFA_ERR_TOOBIG);
 }
 
 static void
@@ -78,31 +78,32 @@ test_parse_i64(void)
 	CHECK_INT_EQ(v, -15);
 	CHECK_INT_EQ(cmfa_parse_i64("-0", 2, -100, 100, &v), CMFA_ERR_PARSE);
 	CHECK_INT_EQ(cmfa_parse_i64("-", 1, -100, 100, &v), CMFA_ERR_PARSE);
-	CHECK_INT_EQ(cmfa_parse_i64("-101", 4, -100, 100, &v),
-	    CMFA_ERR_TOOBIG);
+	CHECK_INT_EQ(cmfa_parse_i64("-101", 4, -100, 100, &v), CMFA_ERR_TOOBIG);
 	CHECK_INT_EQ(cmfa_parse_i64("-9223372036854775808", 20, INT64_MIN,
-	    INT64_MAX, &v), CMFA_OK);
+	                 INT64_MAX, &v),
+	    CMFA_OK);
 	CHECK(v == INT64_MIN);
 	CHECK_INT_EQ(cmfa_parse_i64("9223372036854775808", 19, INT64_MIN,
-	    INT64_MAX, &v), CMFA_ERR_TOOBIG);
+	                 INT64_MAX, &v),
+	    CMFA_ERR_TOOBIG);
 }
 
 static void
 test_utf8(void)
 {
 	CHECK(cmfa_utf8_valid("abc", 3));
-	CHECK(cmfa_utf8_valid("\xc3\xa9t\xc3\xa9", 5));		/* été */
-	CHECK(cmfa_utf8_valid("\xf0\x9f\x94\x91", 4));		/* key emoji */
-	CHECK(!cmfa_utf8_valid("\xc0\xaf", 2));			/* overlong */
-	CHECK(!cmfa_utf8_valid("\xed\xa0\x80", 3));		/* surrogate */
-	CHECK(!cmfa_utf8_valid("\xf4\x90\x80\x80", 4));		/* > 10FFFF */
-	CHECK(!cmfa_utf8_valid("\xe2\x82", 2));			/* truncated */
+	CHECK(cmfa_utf8_valid("\xc3\xa9t\xc3\xa9", 5)); /* été */
+	CHECK(cmfa_utf8_valid("\xf0\x9f\x94\x91", 4));  /* key emoji */
+	CHECK(!cmfa_utf8_valid("\xc0\xaf", 2));         /* overlong */
+	CHECK(!cmfa_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+	CHECK(!cmfa_utf8_valid("\xf4\x90\x80\x80", 4)); /* > 10FFFF */
+	CHECK(!cmfa_utf8_valid("\xe2\x82", 2));         /* truncated */
 	CHECK(!cmfa_utf8_valid("a\0b", 3));
 	CHECK(cmfa_utf8_printable("a b", 3, false));
 	CHECK(!cmfa_utf8_printable("a\tb", 3, false));
 	CHECK(cmfa_utf8_printable("a\tb\r\n", 5, true));
 	CHECK(!cmfa_utf8_printable("a\x1b[31m", 7, true));
-	CHECK(!cmfa_utf8_printable("\xc2\x85", 2, true));	/* C1 NEL */
+	CHECK(!cmfa_utf8_printable("\xc2\x85", 2, true)); /* C1 NEL */
 	CHECK(!cmfa_utf8_printable("\x7f", 1, true));
 	CHECK_INT_EQ(cmfa_utf8_count("\xc3\xa9t\xc3\xa9", 5), 3);
 	CHECK_INT_EQ(cmfa_utf8_count("", 0), 0);
