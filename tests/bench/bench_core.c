@@ -24,18 +24,20 @@
 #include "cmfa_otp.h"
 #include "cmfa_store.h"
 
-#define POOL "{\"SmsMfaConfiguration\":{\"SmsAuthenticationMessage\":" \
-	"\"Your code is {####}.\",\"SmsConfiguration\":{\"SnsCallerArn\":" \
-	"\"arn:aws:iam::123456789012:role/sms\",\"ExternalId\":\"x\"," \
-	"\"SnsRegion\":\"us-east-1\"}},\"SoftwareTokenMfaConfiguration\":" \
+#define POOL                                                                   \
+	"{\"SmsMfaConfiguration\":{\"SmsAuthenticationMessage\":"              \
+	"\"Your code is {####}.\",\"SmsConfiguration\":{\"SnsCallerArn\":"     \
+	"\"arn:aws:iam::123456789012:role/sms\",\"ExternalId\":\"x\","         \
+	"\"SnsRegion\":\"us-east-1\"}},\"SoftwareTokenMfaConfiguration\":"     \
 	"{\"Enabled\":true},\"MfaConfiguration\":\"ON\"}"
-#define USER_FMT "{\"Username\":\"%s\",\"UserAttributes\":[" \
-	"{\"Name\":\"sub\",\"Value\":\"d1b2c3d4-0000-1111-2222-%012d\"}," \
-	"{\"Name\":\"email\",\"Value\":\"%s@example.com\"}," \
-	"{\"Name\":\"email_verified\",\"Value\":\"true\"}]," \
-	"\"UserCreateDate\":1548108509.537,\"Enabled\":true," \
-	"\"UserStatus\":\"CONFIRMED\",\"UserMFASettingList\":" \
-	"[\"SOFTWARE_TOKEN_MFA\"],\"PreferredMfaSetting\":" \
+#define USER_FMT                                                               \
+	"{\"Username\":\"%s\",\"UserAttributes\":["                            \
+	"{\"Name\":\"sub\",\"Value\":\"d1b2c3d4-0000-1111-2222-%012d\"},"      \
+	"{\"Name\":\"email\",\"Value\":\"%s@example.com\"},"                   \
+	"{\"Name\":\"email_verified\",\"Value\":\"true\"}],"                   \
+	"\"UserCreateDate\":1548108509.537,\"Enabled\":true,"                  \
+	"\"UserStatus\":\"CONFIRMED\",\"UserMFASettingList\":"                 \
+	"[\"SOFTWARE_TOKEN_MFA\"],\"PreferredMfaSetting\":"                    \
 	"\"SOFTWARE_TOKEN_MFA\"}"
 
 static const uint8_t key[20] = "12345678901234567890";
@@ -96,8 +98,7 @@ bench_parse(void)
 
 	t = now_ns();
 	for (i = 0; i < n; i++) {
-		if (cmfa_pool_parse(POOL, strlen(POOL), &pool, NULL) !=
-		    CMFA_OK)
+		if (cmfa_pool_parse(POOL, strlen(POOL), &pool, NULL) != CMFA_OK)
 			exit(1);
 		cmfa_pool_free(&pool);
 	}
@@ -145,8 +146,8 @@ make_store(const char *dir, long nusers)
 		char name[32];
 
 		snprintf(name, sizeof(name), "user%06ld", i);
-		len = snprintf(json, sizeof(json), USER_FMT, name, (int)i,
-		    name);
+		len =
+		    snprintf(json, sizeof(json), USER_FMT, name, (int)i, name);
 		snprintf(path, sizeof(path), "%s/users/%s.json", dir, name);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0 || write(fd, json, (size_t)len) != len)
@@ -155,7 +156,7 @@ make_store(const char *dir, long nusers)
 		if (i % 100 == 0) {
 			snprintf(path, sizeof(path), "%s", name);
 			if (cmfa_store_pending_save(&st, name, key,
-			    sizeof(key)) != CMFA_OK ||
+			        sizeof(key)) != CMFA_OK ||
 			    cmfa_store_totp_activate(&st, name) != CMFA_OK)
 				return 0;
 		}
@@ -187,11 +188,12 @@ bench_login_cache(const char *dir, long nusers, long n)
 		snprintf(name, sizeof(name), "user%06ld", u);
 		st.dirfd = -1;
 		if (cmfa_store_open(&st, dir, geteuid()) != CMFA_OK ||
-		    cmfa_store_pool_read(&st, &pool, &synced, NULL) != CMFA_OK ||
+		    cmfa_store_pool_read(&st, &pool, &synced, NULL) !=
+		        CMFA_OK ||
 		    cmfa_store_user_read(&st, name, &user, &synced, NULL) !=
-		    CMFA_OK ||
+		        CMFA_OK ||
 		    cmfa_store_totp_load(&st, name, k, sizeof(k), &klen) !=
-		    CMFA_OK) {
+		        CMFA_OK) {
 			fprintf(stderr, "login cache path failed for %s\n",
 			    name);
 			exit(1);
@@ -237,8 +239,8 @@ bench_state(const char *dir)
 			exit(1);
 		cmfa_state_end(&txn);
 	}
-	report("state transaction (flock, read, fsync'd write)",
-	    now_ns() - t, n);
+	report("state transaction (flock, read, fsync'd write)", now_ns() - t,
+	    n);
 	cmfa_store_close(&st);
 }
 
