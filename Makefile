@@ -70,8 +70,14 @@ MOD_OBJS := $(MOD_SRCS:%.c=$(BUILD)/obj/%.o)
 MOD_MAP := pam_cognito_mfa/pam/pam_cognito_mfa.map
 MODULE := $(BUILD)/pam_cognito_mfa.so
 
-CLI_SRCS := $(wildcard pam_cognito_mfa/cli/*.c)
-CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+# The CLI: main.c alone is the program; the rest of cli/ is a library the
+# unit tests link too.
+CLI_MAIN_OBJ := $(BUILD)/obj/pam_cognito_mfa/cli/main.o
+CLI_LIB_SRCS := $(filter-out pam_cognito_mfa/cli/main.c,\
+	$(wildcard pam_cognito_mfa/cli/*.c))
+CLI_LIB_OBJS := $(CLI_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_LIB := $(BUILD)/libcmfa_cli.a
+CLI_LIBS := $(shell pkg-config --libs libqrencode 2>/dev/null)
 CLI := $(BUILD)/cognito-mfa
 
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
@@ -102,20 +108,26 @@ $(MODULE): $(MOD_OBJS) $(LIB) $(MOD_MAP)
 		-Wl,--version-script=$(MOD_MAP) -Wl,--no-undefined \
 		-lpam $(LIB_LIBS)
 
-$(CLI): $(CLI_OBJS) $(LIB)
-	$(CC) -pie -o $@ $(CLI_OBJS) $(LIB) $(ALL_LDFLAGS) $(LIB_LIBS)
-
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/cmfa_test.h
+$(CLI_LIB): $(CLI_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -pie -o $@ $< $(LIB) \
-		$(ALL_LDFLAGS) -lpam $(LIB_LIBS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(CLI): $(CLI_MAIN_OBJ) $(CLI_LIB) $(LIB)
+	$(CC) -pie -o $@ $(CLI_MAIN_OBJ) $(CLI_LIB) $(LIB) $(ALL_LDFLAGS) \
+		$(CLI_LIBS) $(LIB_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(LIB) tests/unit/cmfa_test.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -pie -o $@ $< $(CLI_LIB) $(LIB) \
+		$(ALL_LDFLAGS) -lpam $(CLI_LIBS) $(LIB_LIBS)
 
 # Fuzz targets built with the normal compiler and a replay main(), so
 # every corpus file is a regression test in `make check`.
-$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(CLI_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -pie -o $@ $< tests/fuzz/replay.c $(LIB) \
-		$(ALL_LDFLAGS) $(LIB_LIBS)
+	$(CC) $(ALL_CFLAGS) -pie -o $@ $< tests/fuzz/replay.c $(CLI_LIB) \
+		$(LIB) $(ALL_LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -140,7 +152,7 @@ fuzz:
 		clang -std=c11 -g -O1 $(DEFS) -Iinclude $(PKG_CFLAGS) \
 			-fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=all -o build/fuzz/$$t $$src \
-			$(LIB_SRCS) $(LIB_LIBS); \
+			$(CLI_LIB_SRCS) $(LIB_SRCS) $(CLI_LIBS) $(LIB_LIBS); \
 		echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
 		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 build/fuzz/corpus/$$name \

@@ -111,4 +111,33 @@ enum cmfa_err cmfa_config_parse(const char *p, size_t len,
 enum cmfa_err cmfa_config_load(const char *path, uid_t owner,
     struct cmfa_config *out, char *err, size_t errsz);
 
+#define CMFA_MODARGS_PROMPT_MAX 128
+#define CMFA_MODARGS_TRIES_DEFAULT 3
+#define CMFA_MODARGS_TRIES_MAX 10
+
+/*
+ * The PAM module's arguments: the config file's keys, then module-only
+ * ones.  Here (not in pam/) so that `cognito-mfa explain --service S`
+ * reads a pam.d line exactly as the module does.
+ */
+struct cmfa_modargs {
+	struct cmfa_config cfg;
+	char config_path[CMFA_CONFIG_PATH_MAX + 1];
+	bool require_mfa;
+	bool debug;
+	unsigned tries;                           /* codes per prompt */
+	char prompt[CMFA_MODARGS_PROMPT_MAX + 1]; /* "" = the default */
+};
+
+/*
+ * Parse the module arguments.  config=FILE is applied first (a missing
+ * file is fine only when config= was not given: the defaults apply); then
+ * every other argument in order: require_mfa, debug, tries=N, prompt=TEXT,
+ * or any config-file key as key=value (which overrides the file).  An
+ * unknown or malformed argument: CMFA_ERR_PARSE with err set.  owner is
+ * the uid the config file must belong to.
+ */
+enum cmfa_err cmfa_modargs_parse(int argc, const char **argv, uid_t owner,
+    struct cmfa_modargs *out, char *err, size_t errsz);
+
 #endif /* CMFA_CONFIG_H */

@@ -52,29 +52,4 @@ int cmfa_pam_code(enum cmfa_result r);
 /* Stable short name for the log line. */
 const char *cmfa_result_name(enum cmfa_result r);
 
-#define CMFA_PAM_PROMPT_MAX 128
-#define CMFA_PAM_TRIES_DEFAULT 3
-#define CMFA_PAM_TRIES_MAX 10
-
-/* Module options: the config file's keys, then module-only ones. */
-struct cmfa_pam_opts {
-	struct cmfa_config cfg;
-	char config_path[CMFA_CONFIG_PATH_MAX + 1];
-	bool require_mfa;
-	bool debug;
-	unsigned tries;                       /* codes per prompt */
-	char prompt[CMFA_PAM_PROMPT_MAX + 1]; /* "" = the default */
-};
-
-/*
- * Parse the module arguments.  config=FILE is applied first (a missing
- * file is fine only when config= was not given: the defaults apply); then
- * every other argument in order: require_mfa, debug, tries=N, prompt=TEXT,
- * or any config-file key as key=value (which overrides the file).  An
- * unknown or malformed argument: CMFA_ERR_PARSE with err set.  owner is
- * the uid the config file must belong to.
- */
-enum cmfa_err cmfa_pam_opts_parse(int argc, const char **argv, uid_t owner,
-    struct cmfa_pam_opts *out, char *err, size_t errsz);
-
 #endif /* CMFA_PAM_H */

@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "cmfa_core.h"
+#include "cmfa_otp.h"
 #include "cmfa_util.h"
 
 #define CMFA_STORE_FORMAT 1
@@ -309,5 +310,57 @@ void cmfa_state_end(struct cmfa_state_txn *txn);
  */
 enum cmfa_err cmfa_state_reset(const struct cmfa_store *store,
     const char *user);
+
+/* ---------------------------------------------------------------------- */
+/* One login's view of the store (store/login.c)                          */
+
+struct cmfa_config;
+
+/*
+ * Everything a login reads: the store, the pool config, the account
+ * recovery setting, the user's record and active TOTP secret.  Owned by
+ * the struct; cmfa_login_release() wipes the key and frees the rest.
+ */
+struct cmfa_login {
+	struct cmfa_store store;
+	struct cmfa_pool_config pool;
+	struct cmfa_user rec;
+	bool have_rec;
+	enum cmfa_recovery recovery;
+	int64_t synced; /* the older of pool.json's and the record's mtime */
+	uint8_t key[CMFA_TOTP_KEY_MAX];
+	size_t keylen; /* 0: no active secret */
+};
+
+/* What the caller knows that the store does not. */
+struct cmfa_login_facts {
+	bool require_mfa;   /* the service demands MFA (module argument) */
+	bool exempt;        /* member of exempt_group */
+	bool in_scope;      /* member of only_group, or no only_group */
+	bool sms_channel;   /* this host can deliver SMS codes */
+	bool email_channel; /* this host can deliver email codes */
+	int64_t now;
+};
+
+void cmfa_login_init(struct cmfa_login *l);
+
+/*
+ * Load in the module's order: store, pool.json, user-pool.json (missing:
+ * recovery unknown), the user's record (missing, or a name that cannot be
+ * a store file: no record) and active TOTP secret (missing: none).  On
+ * failure *what names the object ("store", "pool.json", ...) and verr
+ * (may be NULL) says why a document was refused; any failure means the
+ * cache cannot be trusted.
+ */
+enum cmfa_err cmfa_login_load(struct cmfa_login *l, const char *store_path,
+    uid_t owner, const char *user, const char **what, struct cmfa_verr *verr);
+
+/* The policy's inputs (cmfa_core.h) from the loaded cache, the config
+ * and the caller's facts. */
+void cmfa_login_policy_in(const struct cmfa_login *l,
+    const struct cmfa_config *cfg, const struct cmfa_login_facts *facts,
+    struct cmfa_policy_in *in);
+
+void cmfa_login_release(struct cmfa_login *l);
 
 #endif /* CMFA_STORE_H */

@@ -36,7 +36,7 @@ struct cmfa_pam_ctx {
 	pam_handle_t *pamh;
 	int flags;
 	struct cmfa_log log;
-	struct cmfa_pam_opts opts;
+	struct cmfa_modargs opts;
 	uid_t owner; /* the store's and config's trusted owner */
 	int64_t now;
 
@@ -44,16 +44,8 @@ struct cmfa_pam_ctx {
 	const char *service;
 	const char *rhost;
 	const char *tty;
-	bool user_storable; /* a valid store name */
 
-	struct cmfa_store store;
-	struct cmfa_pool_config pool;
-	struct cmfa_user rec;
-	bool have_rec;
-	enum cmfa_recovery recovery;
-	int64_t synced;
-	uint8_t key[CMFA_TOTP_KEY_MAX];
-	size_t keylen;
+	struct cmfa_login cache;
 
 	struct cmfa_policy_in in;
 	struct cmfa_policy_out out;
@@ -140,14 +132,13 @@ ctx_init(struct cmfa_pam_ctx *c, pam_handle_t *pamh, int flags, int argc,
 	c->flags = flags;
 	c->log.fn = log_to_pam;
 	c->log.ctx = pamh;
-	c->store.dirfd = -1;
+	cmfa_login_init(&c->cache);
 	c->factor = CMFA_FACTOR_NONE;
-	c->recovery = CMFA_RECOVERY_UNKNOWN;
 	c->owner = geteuid();
 	c->now = (int64_t)time(NULL);
 
 	err[0] = '\0';
-	if (cmfa_pam_opts_parse(argc, argv, c->owner, &c->opts, err,
+	if (cmfa_modargs_parse(argc, argv, c->owner, &c->opts, err,
 	        sizeof(err)) != CMFA_OK) {
 		snprintf(c->why, sizeof(c->why), "configuration: %.400s", err);
 		return CMFA_RES_SYSTEM;
@@ -161,7 +152,6 @@ ctx_init(struct cmfa_pam_ctx *c, pam_handle_t *pamh, int flags, int argc,
 		    pam_strerror(pamh, rc));
 		return rc == PAM_CONV_ERR ? CMFA_RES_CONV : CMFA_RES_SYSTEM;
 	}
-	c->user_storable = cmfa_username_valid(c->user, strlen(c->user));
 	c->service = item_str(pamh, PAM_SERVICE);
 	c->rhost = item_str(pamh, PAM_RHOST);
 	c->tty = item_str(pamh, PAM_TTY);
@@ -172,53 +162,21 @@ ctx_init(struct cmfa_pam_ctx *c, pam_handle_t *pamh, int flags, int argc,
 /* step 2: the cache                                                      */
 
 static enum cmfa_result
-cache_error(struct cmfa_pam_ctx *c, const char *what, enum cmfa_err e,
-    const struct cmfa_verr *verr)
-{
-	snprintf(c->why, sizeof(c->why), "%s: %s%s%.300s", what,
-	    cmfa_strerror(e), verr != NULL && verr->message[0] ? ": " : "",
-	    verr != NULL ? verr->message : "");
-	return e == CMFA_ERR_NOMEM ? CMFA_RES_NOMEM : CMFA_RES_UNAVAILABLE;
-}
-
-static enum cmfa_result
 load_cache(struct cmfa_pam_ctx *c)
 {
 	struct cmfa_verr verr;
-	int64_t t;
+	const char *what = NULL;
 	enum cmfa_err e;
 
 	memset(&verr, 0, sizeof(verr));
-	if ((e = cmfa_store_open(&c->store, c->opts.cfg.store, c->owner)) !=
-	    CMFA_OK)
-		return cache_error(c, "store", e, NULL);
-	if ((e = cmfa_store_pool_read(&c->store, &c->pool, &c->synced,
-	         &verr)) != CMFA_OK)
-		return cache_error(c, "pool.json", e, &verr);
-
-	e = cmfa_store_recovery_read(&c->store, &c->recovery, NULL, &verr);
-	if (e == CMFA_ERR_NOTFOUND)
-		c->recovery = CMFA_RECOVERY_UNKNOWN;
-	else if (e != CMFA_OK)
-		return cache_error(c, "user-pool.json", e, &verr);
-
-	if (!c->user_storable)
-		return CMFA_RES_CONTINUE; /* no record can exist */
-	e = cmfa_store_user_read(&c->store, c->user, &c->rec, &t, &verr);
-	if (e == CMFA_OK) {
-		c->have_rec = true;
-		if (t < c->synced)
-			c->synced = t; /* the older of the two decides */
-	} else if (e != CMFA_ERR_NOTFOUND)
-		return cache_error(c, "user record", e, &verr);
-
-	e = cmfa_store_totp_load(&c->store, c->user, c->key, sizeof(c->key),
-	    &c->keylen);
-	if (e == CMFA_ERR_NOTFOUND)
-		c->keylen = 0;
-	else if (e != CMFA_OK)
-		return cache_error(c, "TOTP secret", e, NULL);
-	return CMFA_RES_CONTINUE;
+	e = cmfa_login_load(&c->cache, c->opts.cfg.store, c->owner, c->user,
+	    &what, &verr);
+	if (e == CMFA_OK)
+		return CMFA_RES_CONTINUE;
+	snprintf(c->why, sizeof(c->why), "%s: %s%s%.300s",
+	    what != NULL ? what : "cache", cmfa_strerror(e),
+	    verr.message[0] ? ": " : "", verr.message);
+	return e == CMFA_ERR_NOMEM ? CMFA_RES_NOMEM : CMFA_RES_UNAVAILABLE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -234,44 +192,20 @@ in_group(struct cmfa_pam_ctx *c, const char *group)
 static enum cmfa_result
 decide(struct cmfa_pam_ctx *c)
 {
-	struct cmfa_policy_in *in = &c->in;
 	const struct cmfa_config *cfg = &c->opts.cfg;
+	struct cmfa_login_facts facts;
 
-	in->pool_mfa = c->pool.mfa;
-	in->pool_factors = cmfa_pool_factors(&c->pool);
-	in->recovery = c->recovery;
-	in->preferred = CMFA_FACTOR_NONE;
-	if (!c->have_rec)
-		in->user_state = CMFA_USER_NO_RECORD;
-	else if (!c->rec.enabled)
-		in->user_state = CMFA_USER_DISABLED;
-	else {
-		in->user_state = CMFA_USER_PRESENT;
-		in->user_factors = c->rec.mfa_list;
-		in->has_mfa_list = c->rec.has_mfa_list;
-		in->legacy_sms = c->rec.legacy_sms;
-		in->preferred = c->rec.preferred;
-		in->has_phone = c->rec.phone_number != NULL;
-		in->phone_verified = c->rec.phone_verified;
-		in->has_email = c->rec.email != NULL;
-		in->email_verified = c->rec.email_verified;
-	}
-	in->totp_secret = c->keylen > 0;
-	/* SMS and email delivery are not available on this host yet */
-	in->sms_channel = false;
-	in->email_channel = false;
-	in->allow_unverified = cfg->allow_unverified_destinations;
-	in->floor = cfg->mfa_floor;
-	in->require_mfa = c->opts.require_mfa;
-	in->exempt = in_group(c, cfg->exempt_group);
-	in->in_scope =
+	memset(&facts, 0, sizeof(facts));
+	facts.require_mfa = c->opts.require_mfa;
+	facts.exempt = in_group(c, cfg->exempt_group);
+	facts.in_scope =
 	    cfg->only_group[0] == '\0' || in_group(c, cfg->only_group);
-	in->unknown_user_ignore = cfg->unknown_user == CMFA_UNKNOWN_IGNORE;
-	in->stale = cfg->max_age > 0 && c->now > c->synced &&
-	    c->now - c->synced > (int64_t)cfg->max_age;
-	in->fail_open = cfg->fail_mode == CMFA_FAIL_OPEN;
-
-	cmfa_policy_decide(in, &c->out);
+	/* SMS and email delivery are not available on this host yet */
+	facts.sms_channel = false;
+	facts.email_channel = false;
+	facts.now = c->now;
+	cmfa_login_policy_in(&c->cache, cfg, &facts, &c->in);
+	cmfa_policy_decide(&c->in, &c->out);
 	snprintf(c->why, sizeof(c->why), "%s", cmfa_reason_name(c->out.reason));
 	return CMFA_RES_CONTINUE;
 }
@@ -344,7 +278,7 @@ grace_hit(struct cmfa_pam_ctx *c)
 
 	if (!grace_key(c, key))
 		return false;
-	if (cmfa_state_begin(&c->store, c->user, &txn, &st) == CMFA_OK)
+	if (cmfa_state_begin(&c->cache.store, c->user, &txn, &st) == CMFA_OK)
 		hit = cmfa_state_grace_hit(&st, grace_service(c), key, c->now);
 	cmfa_state_end(&txn);
 	return hit;
@@ -388,14 +322,15 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 	int64_t remaining = 0, now = (int64_t)time(NULL);
 	uint8_t gkey[CMFA_GRACE_KEY_LEN];
 
-	if ((e = cmfa_state_begin(&c->store, c->user, &txn, &st)) != CMFA_OK)
+	if ((e = cmfa_state_begin(&c->cache.store, c->user, &txn, &st)) !=
+	    CMFA_OK)
 		return state_error(c, e);
 	if (cmfa_state_locked(&st, now, &remaining)) {
 		cmfa_state_end(&txn);
 		return locked_out(c, remaining);
 	}
-	e = cmfa_totp_verify(c->key, c->keylen, answer, strlen(answer), now,
-	    c->opts.cfg.window, st.last_step, &step);
+	e = cmfa_totp_verify(c->cache.key, c->cache.keylen, answer,
+	    strlen(answer), now, c->opts.cfg.window, st.last_step, &step);
 	if (e == CMFA_OK) {
 		cmfa_state_success(&st, now, step);
 		if (grace_key(c, gkey))
@@ -436,7 +371,8 @@ totp_challenge(struct cmfa_pam_ctx *c)
 
 	c->factor = CMFA_FACTOR_TOTP;
 	/* refuse early, without a prompt, while locked out */
-	if ((e = cmfa_state_begin(&c->store, c->user, &txn, &st)) != CMFA_OK)
+	if ((e = cmfa_state_begin(&c->cache.store, c->user, &txn, &st)) !=
+	    CMFA_OK)
 		return state_error(c, e);
 	if (cmfa_state_locked(&st, c->now, &remaining)) {
 		cmfa_state_end(&txn);
@@ -514,7 +450,7 @@ choose(struct cmfa_pam_ctx *c, int *factor)
 static enum cmfa_result
 challenge_factor(struct cmfa_pam_ctx *c, int factor)
 {
-	if (factor == CMFA_FACTOR_TOTP && c->keylen > 0)
+	if (factor == CMFA_FACTOR_TOTP && c->cache.keylen > 0)
 		return totp_challenge(c);
 	/* the policy only offers what this host can serve */
 	c->factor = factor;
@@ -624,11 +560,7 @@ finish(struct cmfa_pam_ctx *c, enum cmfa_result r)
 	        : cmfa_factor_name((enum cmfa_factor)c->factor),
 	    cmfa_result_name(r), c->why[0] ? c->why : "-");
 
-	cmfa_memzero(c->key, sizeof(c->key));
-	c->keylen = 0;
-	cmfa_pool_free(&c->pool);
-	cmfa_user_free(&c->rec);
-	cmfa_store_close(&c->store);
+	cmfa_login_release(&c->cache);
 	return cmfa_pam_code(r);
 }
 

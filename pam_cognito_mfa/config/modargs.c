@@ -1,5 +1,5 @@
 /*
- * options.c: module arguments.  The config file first (config=FILE, or the
+ * modargs.c: the PAM module's arguments.  The config file first (config=FILE, or the
  * default path when it exists), then each argument in order, so arguments
  * override the file.  Unknown or malformed arguments are errors: the
  * module then denies (fail closed), it never guesses.
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmfa_pam.h"
+#include "cmfa_config.h"
 
 static bool
 has_prefix(const char *s, const char *prefix, const char **rest)
@@ -21,7 +21,7 @@ has_prefix(const char *s, const char *prefix, const char **rest)
 }
 
 static enum cmfa_err
-load_config(int argc, const char **argv, uid_t owner, struct cmfa_pam_opts *o,
+load_config(int argc, const char **argv, uid_t owner, struct cmfa_modargs *o,
     char *err, size_t errsz)
 {
 	const char *path = CMFA_CONFIG_DEFAULT_PATH, *v;
@@ -82,17 +82,17 @@ repeated(const char **argv, int i)
 }
 
 enum cmfa_err
-cmfa_pam_opts_parse(int argc, const char **argv, uid_t owner,
-    struct cmfa_pam_opts *out, char *err, size_t errsz)
+cmfa_modargs_parse(int argc, const char **argv, uid_t owner,
+    struct cmfa_modargs *out, char *err, size_t errsz)
 {
-	struct cmfa_pam_opts o;
+	struct cmfa_modargs o;
 	const char *arg, *v, *eq;
 	enum cmfa_err e;
 	uint64_t n;
 	int i;
 
 	memset(&o, 0, sizeof(o));
-	o.tries = CMFA_PAM_TRIES_DEFAULT;
+	o.tries = CMFA_MODARGS_TRIES_DEFAULT;
 	if ((e = load_config(argc, argv, owner, &o, err, errsz)) != CMFA_OK)
 		return e;
 	for (i = 0; i < argc; i++) {
@@ -114,23 +114,23 @@ cmfa_pam_opts_parse(int argc, const char **argv, uid_t owner,
 		else if (strcmp(arg, "debug") == 0)
 			o.debug = true;
 		else if (has_prefix(arg, "tries=", &v)) {
-			if (cmfa_parse_u64(v, strlen(v), CMFA_PAM_TRIES_MAX,
+			if (cmfa_parse_u64(v, strlen(v), CMFA_MODARGS_TRIES_MAX,
 			        &n) != CMFA_OK ||
 			    n == 0) {
 				snprintf(err, errsz, "tries: must be 1..%d",
-				    CMFA_PAM_TRIES_MAX);
+				    CMFA_MODARGS_TRIES_MAX);
 				return CMFA_ERR_PARSE;
 			}
 			o.tries = (unsigned)n;
 		} else if (has_prefix(arg, "prompt=", &v)) {
 			size_t len = strlen(v);
 
-			if (len == 0 || len > CMFA_PAM_PROMPT_MAX ||
+			if (len == 0 || len > CMFA_MODARGS_PROMPT_MAX ||
 			    !cmfa_utf8_printable(v, len, false)) {
 				snprintf(err, errsz,
 				    "prompt: must be 1..%d "
 				    "printable characters",
-				    CMFA_PAM_PROMPT_MAX);
+				    CMFA_MODARGS_PROMPT_MAX);
 				return CMFA_ERR_PARSE;
 			}
 			memcpy(o.prompt, v, len + 1);
