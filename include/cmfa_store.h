@@ -304,6 +304,15 @@ enum cmfa_err cmfa_state_commit(struct cmfa_state_txn *txn,
 void cmfa_state_end(struct cmfa_state_txn *txn);
 
 /*
+ * Read state/<user> without the lock (missing = zeroed).  State files are
+ * only ever replaced by rename, so this sees one whole version, perhaps
+ * not the newest: good for a quick "locked out?" answer before a prompt,
+ * never for a decision that writes (use a transaction).
+ */
+enum cmfa_err cmfa_state_peek(const struct cmfa_store *store, const char *user,
+    struct cmfa_state *st);
+
+/*
  * Admin reset (unlock): under the lock, replace state/<user> with a
  * zeroed state, whatever the old file held (even a corrupt one).  The
  * TOTP replay marker is kept when the old state parses.

@@ -50,8 +50,9 @@ struct cmfa_pam_ctx {
 	struct cmfa_policy_in in;
 	struct cmfa_policy_out out;
 
-	int factor;    /* factor challenged, or FACTOR_NONE */
-	char why[512]; /* reason for the log line (no secrets) */
+	int factor;       /* factor challenged, or FACTOR_NONE */
+	const char *why;  /* the log line's reason: one token, static */
+	char detail[400]; /* free text for the log line (no secrets) */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -90,7 +91,8 @@ ask(struct cmfa_pam_ctx *c, int style, const char *text, char **answer)
 			cmfa_memzero(resp, strlen(resp));
 			free(resp);
 		}
-		snprintf(c->why, sizeof(c->why), "conversation failed: %s",
+		c->why = "conversation-failed";
+		snprintf(c->detail, sizeof(c->detail), "%s",
 		    pam_strerror(c->pamh, rc));
 		return CMFA_RES_CONV;
 	}
@@ -140,7 +142,8 @@ ctx_init(struct cmfa_pam_ctx *c, pam_handle_t *pamh, int flags, int argc,
 	err[0] = '\0';
 	if (cmfa_modargs_parse(argc, argv, c->owner, &c->opts, err,
 	        sizeof(err)) != CMFA_OK) {
-		snprintf(c->why, sizeof(c->why), "configuration: %.400s", err);
+		c->why = "bad-configuration";
+		snprintf(c->detail, sizeof(c->detail), "%.390s", err);
 		return CMFA_RES_SYSTEM;
 	}
 	c->log.debug = c->opts.debug;
@@ -148,7 +151,8 @@ ctx_init(struct cmfa_pam_ctx *c, pam_handle_t *pamh, int flags, int argc,
 	rc = pam_get_user(pamh, &c->user, NULL);
 	if (rc != PAM_SUCCESS || c->user == NULL || c->user[0] == '\0') {
 		c->user = NULL;
-		snprintf(c->why, sizeof(c->why), "no user name: %s",
+		c->why = "no-user-name";
+		snprintf(c->detail, sizeof(c->detail), "%s",
 		    pam_strerror(pamh, rc));
 		return rc == PAM_CONV_ERR ? CMFA_RES_CONV : CMFA_RES_SYSTEM;
 	}
@@ -173,10 +177,31 @@ load_cache(struct cmfa_pam_ctx *c)
 	    &what, &verr);
 	if (e == CMFA_OK)
 		return CMFA_RES_CONTINUE;
-	snprintf(c->why, sizeof(c->why), "%s: %s%s%.300s",
+	switch (e) {
+	case CMFA_ERR_NOTFOUND:
+		c->why = "cache-missing";
+		break;
+	case CMFA_ERR_UNTRUSTED:
+		c->why = "cache-untrusted";
+		break;
+	case CMFA_ERR_PARSE:
+	case CMFA_ERR_VALIDATION:
+	case CMFA_ERR_VERSION:
+	case CMFA_ERR_TOOBIG:
+		c->why = "cache-corrupt";
+		break;
+	default:
+		c->why = "cache-error";
+		break;
+	}
+	snprintf(c->detail, sizeof(c->detail), "%s: %s%s%.300s",
 	    what != NULL ? what : "cache", cmfa_strerror(e),
 	    verr.message[0] ? ": " : "", verr.message);
-	return e == CMFA_ERR_NOMEM ? CMFA_RES_NOMEM : CMFA_RES_UNAVAILABLE;
+	if (e == CMFA_ERR_NOMEM)
+		return CMFA_RES_NOMEM;
+	tell(c, PAM_ERROR_MSG,
+	    "Multi-factor authentication is temporarily unavailable.");
+	return CMFA_RES_UNAVAILABLE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -206,7 +231,7 @@ decide(struct cmfa_pam_ctx *c)
 	facts.now = c->now;
 	cmfa_login_policy_in(&c->cache, cfg, &facts, &c->in);
 	cmfa_policy_decide(&c->in, &c->out);
-	snprintf(c->why, sizeof(c->why), "%s", cmfa_reason_name(c->out.reason));
+	c->why = cmfa_reason_name(c->out.reason);
 	return CMFA_RES_CONTINUE;
 }
 
@@ -271,23 +296,20 @@ grace_service(struct cmfa_pam_ctx *c)
 static bool
 grace_hit(struct cmfa_pam_ctx *c)
 {
-	struct cmfa_state_txn txn;
 	struct cmfa_state st;
 	uint8_t key[CMFA_GRACE_KEY_LEN];
-	bool hit = false;
 
-	if (!grace_key(c, key))
-		return false;
-	if (cmfa_state_begin(&c->cache.store, c->user, &txn, &st) == CMFA_OK)
-		hit = cmfa_state_grace_hit(&st, grace_service(c), key, c->now);
-	cmfa_state_end(&txn);
-	return hit;
+	/* read-only: an unlocked peek at the state is enough */
+	return grace_key(c, key) &&
+	    cmfa_state_peek(&c->cache.store, c->user, &st) == CMFA_OK &&
+	    cmfa_state_grace_hit(&st, grace_service(c), key, c->now);
 }
 
 static enum cmfa_result
 state_error(struct cmfa_pam_ctx *c, enum cmfa_err e)
 {
-	snprintf(c->why, sizeof(c->why), "state file: %s", cmfa_strerror(e));
+	c->why = "state-file";
+	snprintf(c->detail, sizeof(c->detail), "%s", cmfa_strerror(e));
 	return e == CMFA_ERR_NOMEM ? CMFA_RES_NOMEM : CMFA_RES_UNAVAILABLE;
 }
 
@@ -297,11 +319,11 @@ locked_out(struct cmfa_pam_ctx *c, int64_t remaining)
 	char msg[160];
 
 	snprintf(msg, sizeof(msg),
-	    "Too many failed attempts. Try again in "
-	    "%lld seconds.",
-	    (long long)remaining);
+	    "Too many failed attempts. Try again in %lld second%s.",
+	    (long long)remaining, remaining == 1 ? "" : "s");
 	tell(c, PAM_ERROR_MSG, msg);
-	snprintf(c->why, sizeof(c->why), "locked out for %llds",
+	c->why = "locked-out";
+	snprintf(c->detail, sizeof(c->detail), "%lld seconds left",
 	    (long long)remaining);
 	return CMFA_RES_LOCKED;
 }
@@ -339,14 +361,14 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 		r = CMFA_RES_VERIFIED;
 	} else if (e == CMFA_ERR_MISMATCH || e == CMFA_ERR_REPLAY) {
 		cmfa_state_fail(&st, now);
-		snprintf(c->why, sizeof(c->why), "%s",
-		    e == CMFA_ERR_REPLAY ? "code already used" : "wrong code");
+		c->why = e == CMFA_ERR_REPLAY ? "replayed-code" : "wrong-code";
 		r = cmfa_state_locked(&st, now, &remaining)
 		    ? CMFA_RES_LOCKED
 		    : CMFA_RES_WRONG_CODE;
 	} else {
 		cmfa_state_end(&txn);
-		snprintf(c->why, sizeof(c->why), "TOTP: %s", cmfa_strerror(e));
+		c->why = "totp-error";
+		snprintf(c->detail, sizeof(c->detail), "%s", cmfa_strerror(e));
 		return CMFA_RES_SYSTEM;
 	}
 	e = cmfa_state_commit(&txn, &st);
@@ -361,7 +383,6 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 static enum cmfa_result
 totp_challenge(struct cmfa_pam_ctx *c)
 {
-	struct cmfa_state_txn txn;
 	struct cmfa_state st;
 	enum cmfa_result r = CMFA_RES_WRONG_CODE;
 	enum cmfa_err e;
@@ -370,15 +391,12 @@ totp_challenge(struct cmfa_pam_ctx *c)
 	unsigned try;
 
 	c->factor = CMFA_FACTOR_TOTP;
-	/* refuse early, without a prompt, while locked out */
-	if ((e = cmfa_state_begin(&c->cache.store, c->user, &txn, &st)) !=
-	    CMFA_OK)
+	/* refuse early, without a prompt, while locked out; an unlocked
+	 * peek is enough here: totp_check decides again under the lock */
+	if ((e = cmfa_state_peek(&c->cache.store, c->user, &st)) != CMFA_OK)
 		return state_error(c, e);
-	if (cmfa_state_locked(&st, c->now, &remaining)) {
-		cmfa_state_end(&txn);
+	if (cmfa_state_locked(&st, c->now, &remaining))
 		return locked_out(c, remaining);
-	}
-	cmfa_state_end(&txn);
 
 	for (try = 0; try < c->opts.tries; try++) {
 		if (try > 0)
@@ -439,7 +457,7 @@ choose(struct cmfa_pam_ctx *c, int *factor)
 	    pick == 0) {
 		answer_free(&answer);
 		tell(c, PAM_ERROR_MSG, "Invalid choice.");
-		snprintf(c->why, sizeof(c->why), "invalid factor choice");
+		c->why = "invalid-factor-choice";
 		return CMFA_RES_WRONG_CODE;
 	}
 	answer_free(&answer);
@@ -454,7 +472,8 @@ challenge_factor(struct cmfa_pam_ctx *c, int factor)
 		return totp_challenge(c);
 	/* the policy only offers what this host can serve */
 	c->factor = factor;
-	snprintf(c->why, sizeof(c->why), "factor %s cannot be served here",
+	c->why = "factor-not-servable";
+	snprintf(c->detail, sizeof(c->detail), "%s",
 	    cmfa_factor_name((enum cmfa_factor)factor));
 	return CMFA_RES_SYSTEM;
 }
@@ -510,7 +529,7 @@ challenge(struct cmfa_pam_ctx *c)
 		return CMFA_RES_DENY;
 	}
 	if (grace_hit(c)) {
-		snprintf(c->why, sizeof(c->why), "grace period");
+		c->why = "grace";
 		return CMFA_RES_GRACE;
 	}
 	factor = c->out.factor;
@@ -523,9 +542,38 @@ challenge(struct cmfa_pam_ctx *c)
 /* ---------------------------------------------------------------------- */
 /* step 5: finish                                                         */
 
+/*
+ * A value for the log line: as is when it is a plain token, otherwise in
+ * double quotes with its own quotes turned into single ones.  PAM_USER and
+ * PAM_RHOST come from the client: "x outcome=verified" must not read as a
+ * second field.  (cmfa_log replaces control characters afterwards.)
+ */
+static const char *
+log_value(const char *v, char *buf, size_t n)
+{
+	size_t i, o = 0;
+
+	if (v == NULL)
+		return "-";
+	if (v[0] != '\0' &&
+	    strspn(v,
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	        "abcdefghijklmnopqrstuvwxyz"
+	        "0123456789._@+:/-") == strlen(v))
+		return v;
+	buf[o++] = '"';
+	for (i = 0; v[i] != '\0' && o + 2 < n; i++)
+		buf[o++] = v[i] == '"' ? '\'' : v[i];
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}
+
 static int
 finish(struct cmfa_pam_ctx *c, enum cmfa_result r)
 {
+	char ubuf[80], sbuf[80], hbuf[80];
+	char *q;
 	int prio;
 
 	switch (r) {
@@ -550,15 +598,22 @@ finish(struct cmfa_pam_ctx *c, enum cmfa_result r)
 		prio = LOG_NOTICE;
 		break;
 	}
+	/* the detail is free text: keep the line splittable on spaces by
+	 * quoting it, and keep quotes out of it */
+	for (q = c->detail; *q != '\0'; q++)
+		if (*q == '"')
+			*q = '\'';
 	cmfa_log(&c->log, prio,
-	    "user=%s service=%s rhost=%s factor=%s "
-	    "outcome=%s reason=%s",
-	    c->user ? c->user : "?", c->service ? c->service : "?",
-	    c->rhost ? c->rhost : "-",
+	    "user=%s service=%s rhost=%s factor=%s outcome=%s reason=%s%s%s%s",
+	    c->user ? log_value(c->user, ubuf, sizeof(ubuf)) : "?",
+	    c->service ? log_value(c->service, sbuf, sizeof(sbuf)) : "?",
+	    log_value(c->rhost, hbuf, sizeof(hbuf)),
 	    c->factor == CMFA_FACTOR_NONE
 	        ? "-"
 	        : cmfa_factor_name((enum cmfa_factor)c->factor),
-	    cmfa_result_name(r), c->why[0] ? c->why : "-");
+	    cmfa_result_name(r), c->why != NULL ? c->why : "-",
+	    c->detail[0] ? " detail=\"" : "", c->detail,
+	    c->detail[0] ? "\"" : "");
 
 	cmfa_login_release(&c->cache);
 	return cmfa_pam_code(r);

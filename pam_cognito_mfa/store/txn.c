@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -118,6 +119,28 @@ cmfa_state_begin(const struct cmfa_store *store, const char *user,
 		cmfa_state_end(txn);
 		return err;
 	}
+	*st = tmp;
+	cmfa_memzero(&tmp, sizeof(tmp));
+	return CMFA_OK;
+}
+
+enum cmfa_err
+cmfa_state_peek(const struct cmfa_store *store, const char *user,
+    struct cmfa_state *st)
+{
+	struct cmfa_state_txn view;
+	struct cmfa_state tmp;
+	enum cmfa_err err;
+
+	if (store == NULL || user == NULL || st == NULL ||
+	    !cmfa_username_valid(user, strlen(user)))
+		return CMFA_ERR_INVAL;
+	/* txn_read only needs the store and the name, not the lock */
+	view.store = store;
+	view.lockfd = -1;
+	snprintf(view.user, sizeof(view.user), "%s", user);
+	if ((err = txn_read(&view, &tmp)) != CMFA_OK)
+		return err;
 	*st = tmp;
 	cmfa_memzero(&tmp, sizeof(tmp));
 	return CMFA_OK;
