@@ -131,7 +131,7 @@ $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(CLI_LIB) $(LIB)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -pie -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LIB_LIBS)
+	$(CC) $(ALL_CFLAGS) -pie -o $@ $< $(LIB) $(ALL_LDFLAGS) -lpam $(LIB_LIBS)
 
 test-programs: all $(TESTS) $(FUZZ_REPLAY)
 
@@ -164,7 +164,8 @@ bench: all $(BENCHES)
 
 # Debian packages the build and every test need (packaging/deps-debian.txt);
 # only the missing ones are installed, so this is a no-op on a machine
-# that has them all.
+# that has them all.  A temporary policy-rc.d (unless the machine has its
+# own) keeps packages such as openssh-server from starting services.
 DEB_DEPS := $(shell sed -e 's/\#.*//' packaging/deps-debian.txt)
 deps:
 	@missing=""; for p in $(DEB_DEPS); do \
@@ -175,8 +176,13 @@ deps:
 	if [ "$$(id -u)" != 0 ]; then \
 		echo "deps: missing:$$missing (run make deps as root)"; exit 1; fi; \
 	echo "deps: installing$$missing"; \
+	guard=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+		printf '#!/bin/sh\n# make deps: start no service\nexit 101\n' \
+			>/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && \
+		guard=1; fi; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends $$missing
+		apt-get install -y -qq --no-install-recommends $$missing; \
+	rc=$$?; [ -z "$$guard" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc
 
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(BINDIR)
@@ -188,10 +194,20 @@ install: all
 			$(DESTDIR)$(SYSCONFDIR)/cognito-mfa/cognito-mfa.conf; \
 	else echo "keeping existing $(SYSCONFDIR)/cognito-mfa/cognito-mfa.conf"; fi
 	install -d -m 0700 $(DESTDIR)$(LOCALSTATEDIR)/cognito-mfa
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 0644 doc/cognito-mfa.1 $(DESTDIR)$(MANDIR)/man1/cognito-mfa.1
+	install -m 0644 doc/cognito-mfa.conf.5 \
+		$(DESTDIR)$(MANDIR)/man5/cognito-mfa.conf.5
+	install -m 0644 doc/pam_cognito_mfa.8 \
+		$(DESTDIR)$(MANDIR)/man8/pam_cognito_mfa.8
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_cognito_mfa.so
 	rm -f $(DESTDIR)$(BINDIR)/cognito-mfa
+	rm -f $(DESTDIR)$(MANDIR)/man1/cognito-mfa.1 \
+		$(DESTDIR)$(MANDIR)/man5/cognito-mfa.conf.5 \
+		$(DESTDIR)$(MANDIR)/man8/pam_cognito_mfa.8
 	@echo "left in place: $(SYSCONFDIR)/cognito-mfa (configuration) and" \
 		"$(LOCALSTATEDIR)/cognito-mfa (store: TOTP secrets, state)"
 
