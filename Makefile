@@ -90,7 +90,7 @@ BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCHES := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all check asan fuzz bench deps install uninstall clean format \
-	test-programs
+	test-programs demo
 
 all: $(MODULE) $(CLI)
 
@@ -140,6 +140,12 @@ check: test-programs
 
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 check
+
+# The main job (as root): a throwaway user enrolled with a TOTP
+# authenticator on a temporary store, a real SSH login to a loopback sshd
+# protected by the module; everything removed afterwards.
+demo: deps all
+	@sh tests/e2e/demo.sh $(BUILD)
 
 # libFuzzer: clang, ASan + UBSan, each target for FUZZ_SECONDS, new inputs
 # kept in build/fuzz/corpus/<target> (copy the interesting ones into
