@@ -206,4 +206,20 @@ fi
 m=$(missing "$tmp/doccodes" "$tmp/codes")
 if [ -z "$m" ]; then pass pam8_return_values_only_what_code_returns
 else fail pam8_return_values_only_what_code_returns "never returned: $m"; fi
+# cognito-mfa(1) names every command the CLI lists in --help
+cli="${1:-build}/cognito-mfa"
+if [ -x "$cli" ]; then
+	cmds=$("$cli" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
+	missing=""
+	for c in $cmds; do
+		grep -q "^\.B $c\b" doc/cognito-mfa.1 || missing="$missing $c"
+	done
+	if [ -n "$cmds" ] && [ -z "$missing" ]; then
+		pass cli_page_names_every_command
+	else
+		fail cli_page_names_every_command "missing:${missing:- (no commands read)}"
+	fi
+else
+	skip cli_page_names_every_command "no $cli"
+fi
 finish
