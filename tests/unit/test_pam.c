@@ -708,6 +708,93 @@ test_stacks(void)
 	teardown();
 }
 
+/*
+ * The remaining decision paths of the policy, each through real libpam:
+ * the reason names in the comments are cmfa_reason_name()'s.
+ */
+static void
+test_remaining_decision_paths(void)
+{
+	static const enum answer_kind a[] = { ANS_TOTP };
+	struct script s;
+	char path[PATH_MAX];
+
+	CHECK(setup(POOL_ON_TOTP, NULL));
+	service("auth required MODULE\nauth required pam_permit.so\n");
+
+	/* only-enabled: TOTP enabled, not preferred: still challenged */
+	add_user("e1",
+	    "{\"Username\":\"e1\",\"UserMFASettingList\":"
+	    "[\"SOFTWARE_TOKEN_MFA\"]}");
+	add_totp("e1");
+	CHECK_INT_EQ(run_pam_script("e1", 1, a, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 1);
+
+	/* required-auto: pool ON, no MFA settings, an authenticator on this
+	 * host (COGNITO.md 3.3 step 4) */
+	add_user("e2", USER_PLAIN("e2"));
+	add_totp("e2");
+	CHECK_INT_EQ(run_pam_script("e2", 1, a, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 1);
+
+	/* enabled-not-servable: SMS enabled and preferred, no SMS channel on
+	 * this host: denied with a message, never let through */
+	teardown();
+	CHECK(setup("{\"MfaConfiguration\":\"OPTIONAL\","
+	            "\"SmsMfaConfiguration\":{\"SmsAuthenticationMessage\":"
+	            "\"Code {####}\"},\"SoftwareTokenMfaConfiguration\":"
+	            "{\"Enabled\":true}}",
+	    NULL));
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	add_user("e3",
+	    "{\"Username\":\"e3\",\"UserAttributes\":[{\"Name\":"
+	    "\"phone_number\",\"Value\":\"+12065550100\"},{\"Name\":"
+	    "\"phone_number_verified\",\"Value\":\"true\"}],"
+	    "\"UserMFASettingList\":[\"SMS_MFA\"],"
+	    "\"PreferredMfaSetting\":\"SMS_MFA\"}");
+	CHECK_INT_EQ(run_pam_script("e3", 0, NULL, &s), PAM_PERM_DENIED);
+	CHECK_INT_EQ(s.asked, 0);
+	CHECK(strstr(s.info, "cannot be used on this host") != NULL);
+
+	/* totp-registered: OPTIONAL, no MFA settings, an authenticator here
+	 * (DESIGN.md 3b): challenged */
+	add_user("e4", USER_PLAIN("e4"));
+	add_totp("e4");
+	CHECK_INT_EQ(run_pam_script("e4", 1, a, &s), PAM_SUCCESS);
+	CHECK_INT_EQ(s.asked, 1);
+
+	/* legacy MFAOptions SMS counts as SMS enabled: not servable here */
+	add_user("e5",
+	    "{\"Username\":\"e5\",\"MFAOptions\":[{"
+	    "\"DeliveryMedium\":\"SMS\",\"AttributeName\":"
+	    "\"phone_number\"}],\"UserAttributes\":[{\"Name\":"
+	    "\"phone_number\",\"Value\":\"+12065550100\"}]}");
+	CHECK_INT_EQ(run_pam_script("e5", 0, NULL, &s), PAM_PERM_DENIED);
+	teardown();
+
+	/* recovery-conflict: pool ON with SMS, the user's only destination
+	 * is a phone that is also the account's recovery channel */
+	CHECK(setup("{\"MfaConfiguration\":\"ON\",\"SmsMfaConfiguration\":"
+	            "{\"SmsAuthenticationMessage\":\"Code {####}\"}}",
+	    NULL));
+	service("auth required MODULE\nauth required pam_permit.so\n");
+	snprintf(path, sizeof(path), "%s/user-pool.json", storedir);
+	write_file(path,
+	    "{\"UserPool\":{\"AccountRecoverySetting\":{"
+	    "\"RecoveryMechanisms\":[{\"Priority\":1,\"Name\":"
+	    "\"verified_phone_number\"}]}}}",
+	    0600);
+	add_user("e6",
+	    "{\"Username\":\"e6\",\"UserAttributes\":[{\"Name\":"
+	    "\"phone_number\",\"Value\":\"+12065550100\"}]}");
+	CHECK_INT_EQ(run_pam_script("e6", 0, NULL, &s), PAM_PERM_DENIED);
+	CHECK(strstr(s.info, "recovery") != NULL);
+	/* a corrupt user-pool.json is a corrupt cache */
+	write_file(path, "{\"UserPool\":", 0600);
+	CHECK_INT_EQ(run_pam_script("e6", 0, NULL, &s), PAM_AUTHINFO_UNAVAIL);
+	teardown();
+}
+
 static void
 find_module(const char *argv0)
 {
@@ -754,5 +841,6 @@ main(int argc, char **argv)
 	RUN(test_conversation_failure);
 	RUN(test_exempt_and_scope_groups);
 	RUN(test_stacks);
+	RUN(test_remaining_decision_paths);
 	return t_tests_failed > 0 ? 1 : 0;
 }
