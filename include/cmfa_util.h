@@ -95,6 +95,23 @@ bool cmfa_utf8_printable(const char *p, size_t len, bool allow_space_ctrl);
 size_t cmfa_utf8_count(const char *p, size_t len);
 
 /*
+ * Decode the code point at p[0..len): its length in bytes (1..4), or, for
+ * a malformed sequence, 1 with *cp = U+FFFD; 0 only when len is 0.
+ */
+size_t cmfa_utf8_next(const char *p, size_t len, uint32_t *cp);
+
+/* Length in UTF-16 code units, as Java's String.length() counts it. */
+size_t cmfa_utf16_len(const char *p, size_t len);
+
+/*
+ * Cognito's pattern classes \p{L}\p{M}\p{S}\p{N}\p{P}, approximated as
+ * "not a control, separator, format, private-use or noncharacter code
+ * point" (Unicode 15 tables for the separators and format characters):
+ * unassigned code points count as visible.
+ */
+bool cmfa_unicode_visible(uint32_t c);
+
+/*
  * Copy src into dst (size dstsz > 0) for a log line or a user message:
  * control characters and bytes of invalid UTF-8 become '?', the result is
  * truncated (on a character boundary) and always NUL-terminated.

@@ -712,33 +712,6 @@ cmfa_cli_is_pystr(const cJSON *v)
 	return v != NULL && cJSON_IsString(v) && !(v->type & CMFA_CLI_BYTES);
 }
 
-/* Decode one code point of valid UTF-8. */
-static size_t
-u8_decode(const unsigned char *p, size_t len, uint32_t *cp)
-{
-	if (p[0] < 0x80 || len < 2) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] < 0xe0) {
-		*cp = ((uint32_t)(p[0] & 0x1f) << 6) | (p[1] & 0x3fu);
-		return 2;
-	}
-	if (p[0] < 0xf0 || len < 4) {
-		if (len < 3) {
-			*cp = p[0];
-			return 1;
-		}
-		*cp = ((uint32_t)(p[0] & 0x0f) << 12) |
-		    ((uint32_t)(p[1] & 0x3f) << 6) | (p[2] & 0x3fu);
-		return 3;
-	}
-	*cp = ((uint32_t)(p[0] & 0x07) << 18) |
-	    ((uint32_t)(p[1] & 0x3f) << 12) | ((uint32_t)(p[2] & 0x3f) << 6) |
-	    (p[3] & 0x3fu);
-	return 4;
-}
-
 /*
  * str.isprintable() for a code point above U+007E, without Unicode
  * tables: not printable are C1 controls, separators other than ' ',
@@ -795,7 +768,7 @@ cmfa_cli_pyrepr_str(const char *s, size_t len, struct cmfa_buf *out)
 	if ((e = cmfa_buf_append(out, &q, 1)) != CMFA_OK)
 		return e;
 	while (i < len && e == CMFA_OK) {
-		k = u8_decode(p + i, len - i, &c);
+		k = cmfa_utf8_next((const char *)p + i, len - i, &c);
 		if (c == (uint32_t)q || c == '\\')
 			e = cmfa_buf_appendf(out, "\\%c", (char)c);
 		else if (c == '\t')

@@ -173,21 +173,6 @@ cmfa_cli_cv_add(struct cmfa_cli_cv *cv, const char *path, const char *value,
 	    "at '%s' failed to satisfy constraint: %s", path, r);
 }
 
-/* Java's String.length(): UTF-16 code units. */
-static size_t
-utf16_len(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
-
-	for (; *p != '\0'; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		n += *p >= 0xf0 ? 2 : 1;
-	}
-	return n;
-}
-
 static bool
 is_word(unsigned char c)
 {
@@ -212,81 +197,19 @@ pool_id_pattern(const char *s)
 	return true;
 }
 
-/*
- * \p{L}\p{M}\p{S}\p{N}\p{P}, approximated as core/validate.c does: not
- * a control, separator, format character, private use or noncharacter.
- */
-static bool
-visible(uint32_t c)
-{
-	static const uint32_t no[][2] = {
-		{ 0x0020, 0x0020 },
-		{ 0x00a0, 0x00a0 },
-		{ 0x00ad, 0x00ad },
-		{ 0x0600, 0x0605 },
-		{ 0x061c, 0x061c },
-		{ 0x06dd, 0x06dd },
-		{ 0x070f, 0x070f },
-		{ 0x0890, 0x0891 },
-		{ 0x08e2, 0x08e2 },
-		{ 0x1680, 0x1680 },
-		{ 0x180e, 0x180e },
-		{ 0x2000, 0x200f },
-		{ 0x2028, 0x202f },
-		{ 0x205f, 0x2064 },
-		{ 0x2066, 0x206f },
-		{ 0x3000, 0x3000 },
-		{ 0xfeff, 0xfeff },
-		{ 0xfff9, 0xfffb },
-		{ 0x110bd, 0x110bd },
-		{ 0x110cd, 0x110cd },
-		{ 0x13430, 0x1343f },
-		{ 0x1bca0, 0x1bca3 },
-		{ 0x1d173, 0x1d17a },
-		{ 0xe0001, 0xe0001 },
-		{ 0xe0020, 0xe007f },
-	};
-	size_t i;
-
-	if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-		return false;
-	if ((c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000)
-		return false;
-	if ((c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe)
-		return false;
-	for (i = 0; i < CMFA_ARRAY_LEN(no); i++)
-		if (c >= no[i][0] && c <= no[i][1])
-			return false;
-	return true;
-}
-
 static bool
 username_pattern(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, k;
+	size_t len = strlen(s), i = 0;
 	uint32_t c;
 
 	if (len == 0 || !cmfa_utf8_valid(s, len))
 		return false;
 	while (i < len) {
-		c = p[i];
-		k = 1;
-		if (c >= 0xf0) {
-			c = ((c & 0x07u) << 18) | ((p[i + 1] & 0x3fu) << 12) |
-			    ((p[i + 2] & 0x3fu) << 6) | (p[i + 3] & 0x3fu);
-			k = 4;
-		} else if (c >= 0xe0) {
-			c = ((c & 0x0fu) << 12) | ((p[i + 1] & 0x3fu) << 6) |
-			    (p[i + 2] & 0x3fu);
-			k = 3;
-		} else if (c >= 0xc0) {
-			c = ((c & 0x1fu) << 6) | (p[i + 1] & 0x3fu);
-			k = 2;
-		}
-		if (!visible(c))
+		i += cmfa_utf8_next((const char *)p + i, len - i, &c);
+		if (!cmfa_unicode_visible(c))
 			return false;
-		i += k;
 	}
 	return true;
 }
@@ -295,7 +218,7 @@ static void
 cv_length(struct cmfa_cli_cv *cv, const char *path, const char *v,
     bool sensitive, long long min, long long max)
 {
-	size_t n = utf16_len(v);
+	size_t n = cmfa_utf16_len(v, strlen(v));
 
 	if (min >= 0 && (long long)n < min)
 		cmfa_cli_cv_add(cv, path, v, sensitive,

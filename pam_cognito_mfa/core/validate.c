@@ -71,96 +71,10 @@ const struct cmfa_vshape cmfa_vs_attr_name = { .type = CMFA_VT_STRING,
 /* ---------------------------------------------------------------------- */
 /* UTF-8 and character classes                                            */
 
-/* Decode one code point of valid UTF-8; returns its length (>= 1). */
-static size_t
-u8_next(const unsigned char *p, size_t len, uint32_t *cp)
-{
-	if (p[0] < 0x80 || len < 2) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] < 0xe0) {
-		*cp = ((uint32_t)(p[0] & 0x1f) << 6) | (p[1] & 0x3fu);
-		return 2;
-	}
-	if (p[0] < 0xf0 || len < 4) {
-		if (len < 3) {
-			*cp = p[0];
-			return 1;
-		}
-		*cp = ((uint32_t)(p[0] & 0x0f) << 12) |
-		    ((uint32_t)(p[1] & 0x3f) << 6) | (p[2] & 0x3fu);
-		return 3;
-	}
-	*cp = ((uint32_t)(p[0] & 0x07) << 18) |
-	    ((uint32_t)(p[1] & 0x3f) << 12) | ((uint32_t)(p[2] & 0x3f) << 6) |
-	    (p[3] & 0x3fu);
-	return 4;
-}
-
 size_t
 cmfa_v_utf16_len(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n = 0;
-	uint32_t cp;
-
-	while (i < len) {
-		i += u8_next(p + i, len - i, &cp);
-		n += cp >= 0x10000 ? 2 : 1;
-	}
-	return n;
-}
-
-struct cp_range {
-	uint32_t lo, hi;
-};
-
-/* Separators (Z*) and format characters (Cf), Unicode 15. */
-static const struct cp_range not_visible[] = {
-	{ 0x0020, 0x0020 },
-	{ 0x00a0, 0x00a0 },
-	{ 0x00ad, 0x00ad },
-	{ 0x0600, 0x0605 },
-	{ 0x061c, 0x061c },
-	{ 0x06dd, 0x06dd },
-	{ 0x070f, 0x070f },
-	{ 0x0890, 0x0891 },
-	{ 0x08e2, 0x08e2 },
-	{ 0x1680, 0x1680 },
-	{ 0x180e, 0x180e },
-	{ 0x2000, 0x200f },
-	{ 0x2028, 0x202f },
-	{ 0x205f, 0x2064 },
-	{ 0x2066, 0x206f },
-	{ 0x3000, 0x3000 },
-	{ 0xfeff, 0xfeff },
-	{ 0xfff9, 0xfffb },
-	{ 0x110bd, 0x110bd },
-	{ 0x110cd, 0x110cd },
-	{ 0x13430, 0x1343f },
-	{ 0x1bca0, 0x1bca3 },
-	{ 0x1d173, 0x1d17a },
-	{ 0xe0001, 0xe0001 },
-	{ 0xe0020, 0xe007f },
-};
-
-/* \p{L}\p{M}\p{S}\p{N}\p{P}, approximated (see the top of the file). */
-static bool
-cp_visible(uint32_t c)
-{
-	size_t i;
-
-	if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-		return false; /* Cc */
-	if ((c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000)
-		return false; /* Co (and planes 15-16) */
-	if ((c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe)
-		return false; /* noncharacters */
-	for (i = 0; i < CMFA_ARRAY_LEN(not_visible); i++)
-		if (c >= not_visible[i].lo && c <= not_visible[i].hi)
-			return false;
-	return true;
+	return cmfa_utf16_len(s, len);
 }
 
 /* Java's \s: [ \t\n\x0B\f\r] */
@@ -185,8 +99,8 @@ all_in_class(const char *s, size_t len, enum cls cls)
 	uint32_t c;
 
 	while (i < len) {
-		i += u8_next(p + i, len - i, &c);
-		if (cp_visible(c))
+		i += cmfa_utf8_next((const char *)p + i, len - i, &c);
+		if (cmfa_unicode_visible(c))
 			continue;
 		if (cls == CLS_VISIBLE_SPACE && cp_java_space(c))
 			continue;
@@ -288,7 +202,7 @@ has_line_terminator(const char *s, size_t n)
 	uint32_t c;
 
 	while (i < n) {
-		i += u8_next(p + i, n - i, &c);
+		i += cmfa_utf8_next((const char *)p + i, n - i, &c);
 		if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 ||
 		    c == 0x2029)
 			return true;

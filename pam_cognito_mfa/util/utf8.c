@@ -123,3 +123,82 @@ cmfa_sanitize(char *dst, size_t dstsz, const char *src, size_t srclen)
 	}
 	dst[o] = '\0';
 }
+
+size_t
+cmfa_utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+	size_t n;
+
+	if (len == 0) {
+		*cp = 0xfffd;
+		return 0;
+	}
+	if ((n = utf8_decode((const unsigned char *)s, len, cp)) == 0) {
+		*cp = 0xfffd; /* one malformed byte */
+		return 1;
+	}
+	return n;
+}
+
+size_t
+cmfa_utf16_len(const char *s, size_t len)
+{
+	size_t i = 0, n = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		i += cmfa_utf8_next(s + i, len - i, &cp);
+		n += cp >= 0x10000 ? 2 : 1;
+	}
+	return n;
+}
+
+struct cp_range {
+	uint32_t lo, hi;
+};
+
+/* Separators (Z*) and format characters (Cf), Unicode 15. */
+static const struct cp_range not_visible[] = {
+	{ 0x0020, 0x0020 },
+	{ 0x00a0, 0x00a0 },
+	{ 0x00ad, 0x00ad },
+	{ 0x0600, 0x0605 },
+	{ 0x061c, 0x061c },
+	{ 0x06dd, 0x06dd },
+	{ 0x070f, 0x070f },
+	{ 0x0890, 0x0891 },
+	{ 0x08e2, 0x08e2 },
+	{ 0x1680, 0x1680 },
+	{ 0x180e, 0x180e },
+	{ 0x2000, 0x200f },
+	{ 0x2028, 0x202f },
+	{ 0x205f, 0x2064 },
+	{ 0x2066, 0x206f },
+	{ 0x3000, 0x3000 },
+	{ 0xfeff, 0xfeff },
+	{ 0xfff9, 0xfffb },
+	{ 0x110bd, 0x110bd },
+	{ 0x110cd, 0x110cd },
+	{ 0x13430, 0x1343f },
+	{ 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a },
+	{ 0xe0001, 0xe0001 },
+	{ 0xe0020, 0xe007f },
+};
+
+bool
+cmfa_unicode_visible(uint32_t c)
+{
+	size_t i;
+
+	if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+		return false; /* Cc */
+	if ((c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000)
+		return false; /* Co (and planes 15-16) */
+	if ((c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe)
+		return false; /* noncharacters */
+	for (i = 0; i < CMFA_ARRAY_LEN(not_visible); i++)
+		if (c >= not_visible[i].lo && c <= not_visible[i].hi)
+			return false;
+	return true;
+}

@@ -110,6 +110,41 @@ test_utf8(void)
 }
 
 static void
+test_utf8_next_and_classes(void)
+{
+	uint32_t cp = 0;
+
+	CHECK_INT_EQ(cmfa_utf8_next("a", 1, &cp), 1);
+	CHECK_INT_EQ(cp, 'a');
+	CHECK_INT_EQ(cmfa_utf8_next("\xc3\xa9", 2, &cp), 2);
+	CHECK_INT_EQ(cp, 0xe9);
+	CHECK_INT_EQ(cmfa_utf8_next("\xf0\x9f\x94\x91", 4, &cp), 4);
+	CHECK_INT_EQ(cp, 0x1f511);
+	/* malformed: one byte, U+FFFD; empty: 0 */
+	CHECK_INT_EQ(cmfa_utf8_next("\xc0\xaf", 2, &cp), 1);
+	CHECK_INT_EQ(cp, 0xfffd);
+	CHECK_INT_EQ(cmfa_utf8_next("\xe2\x82", 2, &cp), 1);
+	CHECK_INT_EQ(cmfa_utf8_next("", 0, &cp), 0);
+	/* Java's String.length(): an astral character counts two */
+	CHECK_INT_EQ(cmfa_utf16_len("a\xc3\xa9\xf0\x9f\x94\x91", 7), 4);
+	CHECK_INT_EQ(cmfa_utf16_len("", 0), 0);
+	/* \p{L}\p{M}\p{S}\p{N}\p{P}, approximated */
+	CHECK(cmfa_unicode_visible('a'));
+	CHECK(cmfa_unicode_visible('{'));
+	CHECK(cmfa_unicode_visible(0xe9));
+	CHECK(cmfa_unicode_visible(0x1f511));
+	CHECK(!cmfa_unicode_visible(' '));     /* Zs */
+	CHECK(!cmfa_unicode_visible(0xa0));    /* Zs */
+	CHECK(!cmfa_unicode_visible(0x2028));  /* Zl */
+	CHECK(!cmfa_unicode_visible(0x200b));  /* Cf */
+	CHECK(!cmfa_unicode_visible(0x1b));    /* Cc */
+	CHECK(!cmfa_unicode_visible(0x85));    /* Cc */
+	CHECK(!cmfa_unicode_visible(0xe000));  /* Co */
+	CHECK(!cmfa_unicode_visible(0xfffe));  /* noncharacter */
+	CHECK(!cmfa_unicode_visible(0xe0041)); /* Cf tag */
+}
+
+static void
 test_sanitize(void)
 {
 	char out[16];
@@ -173,6 +208,7 @@ TEST_MAIN_BEGIN("util")
 	RUN(test_parse_u64);
 	RUN(test_parse_i64);
 	RUN(test_utf8);
+	RUN(test_utf8_next_and_classes);
 	RUN(test_sanitize);
 	RUN(test_log);
 	RUN(test_ct_eq_and_strerror);
