@@ -121,14 +121,19 @@ static const struct cmfa_vshape webauthn_shape = { .type = CMFA_VT_STRUCT,
 	.members = webauthn_members,
 	.nmembers = CMFA_ARRAY_LEN(webauthn_members) };
 
-/* GetUserPoolMfaConfigResponse / SetUserPoolMfaConfigResponse */
-static const struct cmfa_vmember response_members[] = {
-	{ "SmsMfaConfiguration", &sms_mfa_shape, false },
-	{ "SoftwareTokenMfaConfiguration", &totp_shape, false },
-	{ "EmailMfaConfiguration", &email_shape, false },
-	{ "MfaConfiguration", &cmfa_vs_mfa_level, false },
-	{ "WebAuthnConfiguration", &webauthn_shape, false },
-};
+/* The five configuration members, in the model's order: the whole of
+ * GetUserPoolMfaConfigResponse / SetUserPoolMfaConfigResponse, and of
+ * SetUserPoolMfaConfigRequest after its UserPoolId. */
+/* clang-format off */
+#define POOL_CONFIG_MEMBERS                                                    \
+	{ "SmsMfaConfiguration", &sms_mfa_shape, false },                      \
+	{ "SoftwareTokenMfaConfiguration", &totp_shape, false },               \
+	{ "EmailMfaConfiguration", &email_shape, false },                      \
+	{ "MfaConfiguration", &cmfa_vs_mfa_level, false },                     \
+	{ "WebAuthnConfiguration", &webauthn_shape, false }
+/* clang-format on */
+
+static const struct cmfa_vmember response_members[] = { POOL_CONFIG_MEMBERS };
 static const struct cmfa_vshape response_shape = { .type = CMFA_VT_STRUCT,
 	.members = response_members,
 	.nmembers = CMFA_ARRAY_LEN(response_members) };
@@ -136,11 +141,7 @@ static const struct cmfa_vshape response_shape = { .type = CMFA_VT_STRUCT,
 /* SetUserPoolMfaConfigRequest */
 static const struct cmfa_vmember request_members[] = {
 	{ "UserPoolId", &cmfa_vs_pool_id, true },
-	{ "SmsMfaConfiguration", &sms_mfa_shape, false },
-	{ "SoftwareTokenMfaConfiguration", &totp_shape, false },
-	{ "EmailMfaConfiguration", &email_shape, false },
-	{ "MfaConfiguration", &cmfa_vs_mfa_level, false },
-	{ "WebAuthnConfiguration", &webauthn_shape, false },
+	POOL_CONFIG_MEMBERS,
 };
 static const struct cmfa_vshape request_shape = { .type = CMFA_VT_STRUCT,
 	.members = request_members,
