@@ -70,6 +70,13 @@ MOD_OBJS := $(MOD_SRCS:%.c=$(BUILD)/obj/%.o)
 MOD_MAP := pam_cognito_mfa/pam/pam_cognito_mfa.map
 MODULE := $(BUILD)/pam_cognito_mfa.so
 
+# aws/: signing and (later) the HTTPS transport: the only unit that may
+# use libcurl.  Its own archive, linked by the CLI and the tests, never by
+# the module.
+AWS_SRCS := $(wildcard pam_cognito_mfa/aws/*.c)
+AWS_OBJS := $(AWS_SRCS:%.c=$(BUILD)/obj/%.o)
+AWS_LIB := $(BUILD)/libcmfa_aws.a
+
 # The CLI: main.c alone is the program; the rest of cli/ is a library the
 # unit tests link too.
 CLI_MAIN_OBJ := $(BUILD)/obj/pam_cognito_mfa/cli/main.o
@@ -113,21 +120,28 @@ $(CLI_LIB): $(CLI_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(CLI): $(CLI_MAIN_OBJ) $(CLI_LIB) $(LIB)
-	$(CC) -pie -o $@ $(CLI_MAIN_OBJ) $(CLI_LIB) $(LIB) $(ALL_LDFLAGS) \
-		$(CLI_LIBS) $(LIB_LIBS)
-
-$(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(LIB) tests/unit/cmfa_test.h
+$(AWS_LIB): $(AWS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -pie -o $@ $< $(CLI_LIB) $(LIB) \
-		$(ALL_LDFLAGS) -lpam $(CLI_LIBS) $(LIB_LIBS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(CLI): $(CLI_MAIN_OBJ) $(CLI_LIB) $(AWS_LIB) $(LIB)
+	$(CC) -pie -o $@ $(CLI_MAIN_OBJ) $(CLI_LIB) $(AWS_LIB) $(LIB) \
+		$(ALL_LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(AWS_LIB) $(LIB) \
+		tests/unit/cmfa_test.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -pie -o $@ $< $(CLI_LIB) $(AWS_LIB) \
+		$(LIB) $(ALL_LDFLAGS) -lpam $(CLI_LIBS) $(LIB_LIBS)
 
 # Fuzz targets built with the normal compiler and a replay main(), so
 # every corpus file is a regression test in `make check`.
-$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(CLI_LIB) $(LIB)
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(CLI_LIB) \
+		$(AWS_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -pie -o $@ $< tests/fuzz/replay.c $(CLI_LIB) \
-		$(LIB) $(ALL_LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
+		$(AWS_LIB) $(LIB) $(ALL_LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -158,7 +172,8 @@ fuzz:
 		clang -std=c11 -g -O1 $(DEFS) -Iinclude $(PKG_CFLAGS) \
 			-fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=all -o build/fuzz/$$t $$src \
-			$(CLI_LIB_SRCS) $(LIB_SRCS) $(CLI_LIBS) $(LIB_LIBS); \
+			$(CLI_LIB_SRCS) $(AWS_SRCS) $(LIB_SRCS) $(CLI_LIBS) \
+			$(LIB_LIBS); \
 		echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
 		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 build/fuzz/corpus/$$name \
