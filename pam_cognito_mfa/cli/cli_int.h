@@ -53,4 +53,35 @@ extern const struct cmfa_cli_op cmfa_cli_op_explain;
 enum cmfa_err cmfa_cli_local_user(struct cmfa_cli *cli, const cJSON *req,
     const char **name);
 
+/* ---------------------------------------------------------------------- */
+/* Parsers inside commands, exposed for their fuzz targets                */
+
+#define CMFA_CLI_FILTER_MAX 256
+
+/* A list-users filter: attr = "value" or attr ^= "value". */
+struct cmfa_cli_filter {
+	char attr[64];
+	bool prefix;
+	char value[CMFA_CLI_FILTER_MAX + 1];
+};
+
+/* Cognito's filter syntax (s NUL-terminated); false when it does not
+ * parse.  f is always initialised. */
+bool cmfa_cli_filter_parse(const char *s, struct cmfa_cli_filter *f);
+
+/*
+ * libpam's _pam_StrTok(): skip separators; "[...]" is one token without
+ * its brackets, "\]" inside it is "]"; else up to the next separator.
+ * Tokenizes *next in place; NULL when no token is left.
+ */
+char *cmfa_cli_pam_strtok(char **next);
+
+/*
+ * The next logical line of a pam.d file held NUL-terminated at *pp
+ * (modified in place): "\\\n" joins physical lines, '#' starts a
+ * comment.  *lineno counts physical lines, *start is the logical line's
+ * first.  NULL at the end.
+ */
+char *cmfa_cli_pam_next_line(char **pp, unsigned *lineno, unsigned *start);
+
 #endif /* CMFA_CLI_INT_H */

@@ -50,12 +50,8 @@ struct pamfind {
 	char where[PATH_MAX + 32];
 };
 
-/*
- * libpam's _pam_StrTok(): skip separators; "[...]" is one token without
- * its brackets, "\]" inside it is "]"; else up to the next separator.
- */
-static char *
-pam_strtok(char **next)
+char *
+cmfa_cli_pam_strtok(char **next)
 {
 	char *from = *next, *end, *to;
 
@@ -90,6 +86,38 @@ pam_strtok(char **next)
 	return from;
 }
 
+char *
+cmfa_cli_pam_next_line(char **pp, unsigned *lineno, unsigned *start)
+{
+	char *p = *pp, *line = p, *eol, *hash;
+
+	if (*p == '\0')
+		return NULL;
+	*start = ++*lineno;
+	/* a logical line: "\\\n" joins the next physical line */
+	for (;;) {
+		eol = strchr(p, '\n');
+		if (eol == NULL) {
+			p += strlen(p);
+			break;
+		}
+		if (eol > line && eol[-1] == '\\') {
+			eol[-1] = ' ';
+			*eol = ' ';
+			++*lineno;
+			p = eol + 1;
+			continue;
+		}
+		*eol = '\0';
+		p = eol + 1;
+		break;
+	}
+	if ((hash = strchr(line, '#')) != NULL)
+		*hash = '\0';
+	*pp = p;
+	return line;
+}
+
 static enum cmfa_err scan_file(struct pamfind *f, const char *name, int depth);
 
 /* One logical line (comments cut, continuations joined). */
@@ -100,10 +128,10 @@ scan_line(struct pamfind *f, char *line, const char *file, unsigned lineno,
 	char *next = line, *type, *control, *path, *base, *arg;
 	bool include;
 
-	if ((type = pam_strtok(&next)) == NULL)
+	if ((type = cmfa_cli_pam_strtok(&next)) == NULL)
 		return CMFA_OK;
 	if (strcasecmp(type, "@include") == 0) {
-		if ((path = pam_strtok(&next)) == NULL)
+		if ((path = cmfa_cli_pam_strtok(&next)) == NULL)
 			return CMFA_OK;
 		return scan_file(f, path, depth + 1);
 	}
@@ -111,8 +139,8 @@ scan_line(struct pamfind *f, char *line, const char *file, unsigned lineno,
 		type++;
 	if (strcasecmp(type, "auth") != 0)
 		return CMFA_OK;
-	if ((control = pam_strtok(&next)) == NULL ||
-	    (path = pam_strtok(&next)) == NULL)
+	if ((control = cmfa_cli_pam_strtok(&next)) == NULL ||
+	    (path = cmfa_cli_pam_strtok(&next)) == NULL)
 		return CMFA_OK;
 	include = strcasecmp(control, "include") == 0 ||
 	    strcasecmp(control, "substack") == 0;
@@ -122,7 +150,7 @@ scan_line(struct pamfind *f, char *line, const char *file, unsigned lineno,
 	base = base != NULL ? base + 1 : path;
 	if (strcmp(base, MODULE_NAME) != 0)
 		return CMFA_OK;
-	while ((arg = pam_strtok(&next)) != NULL) {
+	while ((arg = cmfa_cli_pam_strtok(&next)) != NULL) {
 		if (f->nargs == PAM_ARGS_MAX)
 			return cmfa_cli_fail(f->cli, CMFA_ERR_TOOBIG,
 			    CMFA_FAIL_CONFIG, "%s:%u: more than %d arguments",
@@ -172,8 +200,8 @@ scan_file(struct pamfind *f, const char *name, int depth)
 {
 	struct cmfa_buf b, path;
 	enum cmfa_err e;
-	char *p, *eol, *hash, *line;
-	unsigned lineno = 0, start;
+	char *p, *line;
+	unsigned lineno = 0, start = 0;
 
 	if (depth > PAM_INCLUDE_DEPTH)
 		return cmfa_cli_fail(f->cli, CMFA_ERR_TOOBIG, CMFA_FAIL_CONFIG,
@@ -197,29 +225,8 @@ scan_file(struct pamfind *f, const char *name, int depth)
 		goto out;
 	}
 	p = (char *)(b.p != NULL ? b.p : (uint8_t *)"");
-	while (*p != '\0' && !f->found) {
-		start = ++lineno;
-		line = p;
-		/* a logical line: "\\\n" joins the next physical line */
-		for (;;) {
-			eol = strchr(p, '\n');
-			if (eol == NULL) {
-				p += strlen(p);
-				break;
-			}
-			if (eol > line && eol[-1] == '\\') {
-				eol[-1] = ' ';
-				*eol = ' ';
-				lineno++;
-				p = eol + 1;
-				continue;
-			}
-			*eol = '\0';
-			p = eol + 1;
-			break;
-		}
-		if ((hash = strchr(line, '#')) != NULL)
-			*hash = '\0';
+	while (!f->found &&
+	    (line = cmfa_cli_pam_next_line(&p, &lineno, &start)) != NULL) {
 		if ((e = scan_line(f, line, cmfa_buf_str(&path), start,
 		         depth)) != CMFA_OK)
 			goto out;

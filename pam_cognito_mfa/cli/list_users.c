@@ -33,21 +33,12 @@
 
 #define PAGE_DEFAULT 60
 #define PAGE_MAX 60
-#define FILTER_MAX 256
-
-struct filter {
-	char attr[64];
-	bool prefix;
-	char value[FILTER_MAX + 1];
-};
-
 static const char *const searchable[] = { "username", "email", "phone_number",
 	"name", "given_name", "family_name", "preferred_username",
 	"cognito:user_status", "status", "sub", NULL };
 
-/* Cognito's filter syntax; false when it does not parse. */
-static bool
-filter_parse(const char *s, struct filter *f)
+bool
+cmfa_cli_filter_parse(const char *s, struct cmfa_cli_filter *f)
 {
 	const char *p = s, *a;
 	size_t n = 0;
@@ -78,7 +69,7 @@ filter_parse(const char *s, struct filter *f)
 	for (; *p != '\0' && *p != '"'; p++) {
 		if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
 			p++;
-		if (n >= FILTER_MAX)
+		if (n >= CMFA_CLI_FILTER_MAX)
 			return false;
 		f->value[n++] = *p;
 	}
@@ -90,7 +81,7 @@ filter_parse(const char *s, struct filter *f)
 }
 
 static bool
-filter_match(const struct filter *f, const struct cmfa_user *u)
+filter_match(const struct cmfa_cli_filter *f, const struct cmfa_user *u)
 {
 	const char *v;
 	size_t n;
@@ -295,10 +286,10 @@ check(struct cmfa_cli_cv *cv, const cJSON *req)
 		n = 0;
 		for (p = flt; *p != '\0'; p++)
 			n += ((unsigned char)*p & 0xc0) != 0x80;
-		if (n > FILTER_MAX)
+		if (n > CMFA_CLI_FILTER_MAX)
 			cmfa_cli_cv_add(cv, "filter", flt, false,
 			    "Member must have length less than or equal to %d",
-			    FILTER_MAX);
+			    CMFA_CLI_FILTER_MAX);
 	}
 }
 
@@ -312,7 +303,7 @@ run(struct cmfa_cli *cli, const cJSON *req, cJSON **resp)
 	    cJSON_GetObjectItemCaseSensitive(req, "AttributesToGet");
 	char after[CMFA_USERNAME_MAX + 2], hex[2 * CMFA_USERNAME_MAX + 2];
 	struct cmfa_cli_cv cv;
-	struct filter f;
+	struct cmfa_cli_filter f;
 	struct cmfa_user u;
 	char **names = NULL;
 	size_t n = 0, i, k, shown = 0;
@@ -343,7 +334,7 @@ run(struct cmfa_cli *cli, const cJSON *req, cJSON **resp)
 		return cmfa_cli_service_error(cli, "InvalidParameterException",
 		    "Invalid pagination token.");
 	if (flt != NULL && flt[0] != '\0') {
-		if (!filter_parse(flt, &f))
+		if (!cmfa_cli_filter_parse(flt, &f))
 			return cmfa_cli_service_error(cli,
 			    "InvalidParameterException",
 			    "Error while parsing filter.");
