@@ -5,6 +5,17 @@
  * signing time is a parameter), no globals.  It reproduces the whole AWS
  * SigV4 test suite (tests/data/sigv4) byte for byte.
  *
+ * Why our own and not libcurl's CURLOPT_AWS_SIGV4 (DESIGN.md D10): the
+ * signer must be run against the whole AWS suite and against the AWS
+ * CLI's own signature for the same Cognito, STS, SNS and SES requests.
+ * Inside libcurl (7.88 on Debian 12) signing happens as the request is
+ * sent, from headers libcurl itself adds, with no way to see the
+ * canonical request or to sign a suite case without sending it; its
+ * header and query canonicalisation also differs from the suite in
+ * cases (repeated headers, multi-line values, path normalisation).  A
+ * small pure function is testable case by case, and the transport then
+ * sends exactly the headers that were signed.
+ *
  * Ownership: the caller owns every input and may free it as soon as a
  * call returns.  cmfa_sigv4_sign() fills a struct cmfa_sigv4_result whose
  * buffers the caller releases with cmfa_sigv4_result_free() (which wipes
