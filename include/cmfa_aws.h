@@ -10,9 +10,7 @@
  * CLI's own signature for the same Cognito, STS, SNS and SES requests.
  * Inside libcurl (7.88 on Debian 12) signing happens as the request is
  * sent, from headers libcurl itself adds, with no way to see the
- * canonical request or to sign a suite case without sending it; its
- * header and query canonicalisation also differs from the suite in
- * cases (repeated headers, multi-line values, path normalisation).  A
+ * canonical request or to sign a suite case without sending it.  A
  * small pure function is testable case by case, and the transport then
  * sends exactly the headers that were signed.
  *
