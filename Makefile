@@ -130,7 +130,7 @@ $(CLI): $(CLI_MAIN_OBJ) $(CLI_LIB) $(AWS_LIB) $(LIB)
 		$(ALL_LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(AWS_LIB) $(LIB) \
-		tests/unit/cmfa_test.h
+		tests/unit/cmfa_test.h tests/unit/cmfa_fixture.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -pie -o $@ $< $(CLI_LIB) $(AWS_LIB) \
 		$(LIB) $(ALL_LDFLAGS) -lpam $(CLI_LIBS) $(LIB_LIBS)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmfa_config.h"
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
 
 static void
@@ -517,15 +518,6 @@ test_parse_limits(void)
 
 /* ---------------------------------------------------------------------- */
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
-}
-
 static bool
 put(const char *path, const char *content, size_t len, mode_t mode)
 {
@@ -597,7 +589,7 @@ test_load(void)
 	    CMFA_ERR_INVAL);
 	CHECK_INT_EQ(cmfa_config_load(NULL, me, &c, err, sizeof(err)),
 	    CMFA_ERR_INVAL);
-	(void)nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	cmfa_fixture_rm_tree(top);
 }
 
 TEST_MAIN_BEGIN("test_config")

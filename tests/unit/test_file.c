@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <unistd.h>
 
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
 #include "cmfa_util.h"
 
@@ -26,15 +27,6 @@ struct tdir {
 	char path[PATH_MAX];
 	int fd;
 };
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
-}
 
 static bool
 tdir_make(struct tdir *t)
@@ -56,7 +48,7 @@ tdir_remove(struct tdir *t)
 	t->fd = -1;
 	if (t->path[0] != '\0') {
 		/* undo modes a test set so that removal works as non-root */
-		(void)nftw(t->path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		cmfa_fixture_rm_tree(t->path);
 	}
 	t->path[0] = '\0';
 }

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
 #include "cmfa_otp.h"
 #include "cmfa_store.h"
@@ -140,19 +141,9 @@ write_file(const char *path, const char *text, mode_t mode)
 static void
 rm_rf(const char *path)
 {
-	char cmd[128];
-	pid_t pid;
-
 	/* the test's own mkdtemp directory only */
-	if (strncmp(path, "/tmp/cmfa-pam-", 14) != 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "%s", path);
-	if ((pid = fork()) == 0) {
-		execl("/bin/rm", "rm", "-rf", "--", cmd, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		(void)waitpid(pid, NULL, 0);
+	if (strncmp(path, "/tmp/cmfa-pam-", 14) == 0)
+		cmfa_fixture_rm_tree(path);
 }
 
 /* A fresh world: store (pool OFF), empty config, a PAM service "t". */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmfa_store.h"
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
 
 #define T0 ((int64_t)1700000000)
@@ -608,44 +609,6 @@ test_grace(void)
 
 /* ---------------------------------------------------------------------- */
 /* Transactions                                                           */
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-struct tstore {
-	char top[PATH_MAX];
-	char path[PATH_MAX + 16];
-	struct cmfa_store st;
-};
-
-static bool
-tstore_make(struct tstore *t)
-{
-	t->st.dirfd = -1;
-	snprintf(t->top, sizeof(t->top), "/tmp/cmfa-test-state-XXXXXX");
-	if (mkdtemp(t->top) == NULL) {
-		t->top[0] = '\0';
-		return false;
-	}
-	snprintf(t->path, sizeof(t->path), "%s/store", t->top);
-	return cmfa_store_init(t->path, geteuid()) == CMFA_OK &&
-	    cmfa_store_open(&t->st, t->path, geteuid()) == CMFA_OK;
-}
-
-static void
-tstore_remove(struct tstore *t)
-{
-	cmfa_store_close(&t->st);
-	if (t->top[0] != '\0')
-		(void)nftw(t->top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	t->top[0] = '\0';
-}
 
 static bool
 put_file(const struct tstore *t, const char *rel, const char *content,

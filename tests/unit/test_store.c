@@ -14,58 +14,13 @@
 
 #include "cmfa_otp.h"
 #include "cmfa_store.h"
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
 
 /* a valid name of exactly CMFA_USERNAME_MAX (64) bytes */
 #define NAME_64                                                                \
 	"01234567890123456789012345678901"                                     \
 	"23456789012345678901234567890123"
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-struct tstore {
-	char top[PATH_MAX];
-	char path[PATH_MAX + 16];
-	struct cmfa_store st;
-};
-
-/* A temp dir; the store path inside it is not created yet. */
-static bool
-tstore_dir(struct tstore *t)
-{
-	t->st.dirfd = -1;
-	snprintf(t->top, sizeof(t->top), "/tmp/cmfa-test-store-XXXXXX");
-	if (mkdtemp(t->top) == NULL) {
-		t->top[0] = '\0';
-		return false;
-	}
-	snprintf(t->path, sizeof(t->path), "%s/store", t->top);
-	return true;
-}
-
-static bool
-tstore_make(struct tstore *t)
-{
-	return tstore_dir(t) &&
-	    cmfa_store_init(t->path, geteuid()) == CMFA_OK &&
-	    cmfa_store_open(&t->st, t->path, geteuid()) == CMFA_OK;
-}
-
-static void
-tstore_remove(struct tstore *t)
-{
-	cmfa_store_close(&t->st);
-	if (t->top[0] != '\0')
-		(void)nftw(t->top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	t->top[0] = '\0';
-}
 
 /* Write path-relative file in the store root (no checks: a test fixture). */
 static bool
