@@ -51,16 +51,12 @@ static const struct cmfa_vmember setting_members[] = {
 	{ "PreferredMfa", &cmfa_vs_bool, false },
 };
 /* SMSMfaSettingsType, SoftwareTokenMfaSettingsType, EmailMfaSettingsType */
-static const struct cmfa_vshape setting_shape = { .type = CMFA_VT_STRUCT,
-	.members = setting_members,
-	.nmembers = CMFA_ARRAY_LEN(setting_members) };
+static const struct cmfa_vshape setting_shape = CMFA_VSTRUCT(setting_members);
 static const struct cmfa_vmember webauthn_members[] = {
 	{ "Enabled", &cmfa_vs_bool, false },
 };
 /* WebAuthnMfaSettingsType */
-static const struct cmfa_vshape webauthn_shape = { .type = CMFA_VT_STRUCT,
-	.members = webauthn_members,
-	.nmembers = CMFA_ARRAY_LEN(webauthn_members) };
+static const struct cmfa_vshape webauthn_shape = CMFA_VSTRUCT(webauthn_members);
 
 /* SetUserMFAPreferenceRequest */
 static const struct cmfa_vmember self_members[] = {
@@ -70,9 +66,7 @@ static const struct cmfa_vmember self_members[] = {
 	{ "WebAuthnMfaSettings", &webauthn_shape, false },
 	{ "AccessToken", &cmfa_vs_token, true },
 };
-static const struct cmfa_vshape self_shape = { .type = CMFA_VT_STRUCT,
-	.members = self_members,
-	.nmembers = CMFA_ARRAY_LEN(self_members) };
+static const struct cmfa_vshape self_shape = CMFA_VSTRUCT(self_members);
 
 /* AdminSetUserMFAPreferenceRequest */
 static const struct cmfa_vmember admin_members[] = {
@@ -83,9 +77,7 @@ static const struct cmfa_vmember admin_members[] = {
 	{ "Username", &cmfa_vs_username, true },
 	{ "UserPoolId", &cmfa_vs_pool_id, true },
 };
-static const struct cmfa_vshape admin_shape = { .type = CMFA_VT_STRUCT,
-	.members = admin_members,
-	.nmembers = CMFA_ARRAY_LEN(admin_members) };
+static const struct cmfa_vshape admin_shape = CMFA_VSTRUCT(admin_members);
 
 static const char *const block_name[CMFA_FACTOR__COUNT] = {
 	[CMFA_FACTOR_SMS] = "SMSMfaSettings",

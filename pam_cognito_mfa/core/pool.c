@@ -75,9 +75,7 @@ static const struct cmfa_vmember eums_members[] = {
 	{ "InTemplateId", &cmfa_vs_string, false },
 	{ "Region", &cmfa_vs_region, false },
 };
-static const struct cmfa_vshape eums_shape = { .type = CMFA_VT_STRUCT,
-	.members = eums_members,
-	.nmembers = CMFA_ARRAY_LEN(eums_members) };
+static const struct cmfa_vshape eums_shape = CMFA_VSTRUCT(eums_members);
 
 static const struct cmfa_vmember sms_conf_members[] = {
 	{ "SnsCallerArn", &cmfa_vs_opt_arn, false },
@@ -85,41 +83,31 @@ static const struct cmfa_vmember sms_conf_members[] = {
 	{ "SnsRegion", &cmfa_vs_region, false },
 	{ "EumsSms", &eums_shape, false },
 };
-static const struct cmfa_vshape sms_conf_shape = { .type = CMFA_VT_STRUCT,
-	.members = sms_conf_members,
-	.nmembers = CMFA_ARRAY_LEN(sms_conf_members) };
+static const struct cmfa_vshape sms_conf_shape = CMFA_VSTRUCT(sms_conf_members);
 
 static const struct cmfa_vmember sms_mfa_members[] = {
 	{ "SmsAuthenticationMessage", &sms_message_shape, false },
 	{ "SmsConfiguration", &sms_conf_shape, false },
 };
-static const struct cmfa_vshape sms_mfa_shape = { .type = CMFA_VT_STRUCT,
-	.members = sms_mfa_members,
-	.nmembers = CMFA_ARRAY_LEN(sms_mfa_members) };
+static const struct cmfa_vshape sms_mfa_shape = CMFA_VSTRUCT(sms_mfa_members);
 
 static const struct cmfa_vmember totp_members[] = {
 	{ "Enabled", &cmfa_vs_bool, false },
 };
-static const struct cmfa_vshape totp_shape = { .type = CMFA_VT_STRUCT,
-	.members = totp_members,
-	.nmembers = CMFA_ARRAY_LEN(totp_members) };
+static const struct cmfa_vshape totp_shape = CMFA_VSTRUCT(totp_members);
 
 static const struct cmfa_vmember email_members[] = {
 	{ "Message", &email_message_shape, false },
 	{ "Subject", &email_subject_shape, false },
 };
-static const struct cmfa_vshape email_shape = { .type = CMFA_VT_STRUCT,
-	.members = email_members,
-	.nmembers = CMFA_ARRAY_LEN(email_members) };
+static const struct cmfa_vshape email_shape = CMFA_VSTRUCT(email_members);
 
 static const struct cmfa_vmember webauthn_members[] = {
 	{ "RelyingPartyId", &rp_id_shape, false },
 	{ "UserVerification", &user_verification_shape, false },
 	{ "FactorConfiguration", &factor_configuration_shape, false },
 };
-static const struct cmfa_vshape webauthn_shape = { .type = CMFA_VT_STRUCT,
-	.members = webauthn_members,
-	.nmembers = CMFA_ARRAY_LEN(webauthn_members) };
+static const struct cmfa_vshape webauthn_shape = CMFA_VSTRUCT(webauthn_members);
 
 /* The five configuration members, in the model's order: the whole of
  * GetUserPoolMfaConfigResponse / SetUserPoolMfaConfigResponse, and of
@@ -134,18 +122,14 @@ static const struct cmfa_vshape webauthn_shape = { .type = CMFA_VT_STRUCT,
 /* clang-format on */
 
 static const struct cmfa_vmember response_members[] = { POOL_CONFIG_MEMBERS };
-static const struct cmfa_vshape response_shape = { .type = CMFA_VT_STRUCT,
-	.members = response_members,
-	.nmembers = CMFA_ARRAY_LEN(response_members) };
+static const struct cmfa_vshape response_shape = CMFA_VSTRUCT(response_members);
 
 /* SetUserPoolMfaConfigRequest */
 static const struct cmfa_vmember request_members[] = {
 	{ "UserPoolId", &cmfa_vs_pool_id, true },
 	POOL_CONFIG_MEMBERS,
 };
-static const struct cmfa_vshape request_shape = { .type = CMFA_VT_STRUCT,
-	.members = request_members,
-	.nmembers = CMFA_ARRAY_LEN(request_members) };
+static const struct cmfa_vshape request_shape = CMFA_VSTRUCT(request_members);
 
 /* Fill c from a validated doc; c takes doc. */
 static void

@@ -33,9 +33,7 @@ static const struct cmfa_vmember option_members[] = {
 	{ "Name", &recovery_name_shape, true },
 };
 /* RecoveryOptionType */
-static const struct cmfa_vshape option_shape = { .type = CMFA_VT_STRUCT,
-	.members = option_members,
-	.nmembers = CMFA_ARRAY_LEN(option_members) };
+static const struct cmfa_vshape option_shape = CMFA_VSTRUCT(option_members);
 /* RecoveryMechanismsType */
 static const struct cmfa_vshape mechanisms_shape = { .type = CMFA_VT_LIST,
 	.flags = CMFA_VS_MIN | CMFA_VS_MAX,
@@ -46,23 +44,17 @@ static const struct cmfa_vmember setting_members[] = {
 	{ "RecoveryMechanisms", &mechanisms_shape, false },
 };
 /* AccountRecoverySettingType */
-static const struct cmfa_vshape setting_shape = { .type = CMFA_VT_STRUCT,
-	.members = setting_members,
-	.nmembers = CMFA_ARRAY_LEN(setting_members) };
+static const struct cmfa_vshape setting_shape = CMFA_VSTRUCT(setting_members);
 /* UserPoolType, in part */
 static const struct cmfa_vmember pool_members[] = {
 	{ "AccountRecoverySetting", &setting_shape, false },
 };
-static const struct cmfa_vshape pool_shape = { .type = CMFA_VT_STRUCT,
-	.members = pool_members,
-	.nmembers = CMFA_ARRAY_LEN(pool_members) };
+static const struct cmfa_vshape pool_shape = CMFA_VSTRUCT(pool_members);
 static const struct cmfa_vmember response_members[] = {
 	{ "UserPool", &pool_shape, false },
 };
 /* DescribeUserPoolResponse */
-static const struct cmfa_vshape response_shape = { .type = CMFA_VT_STRUCT,
-	.members = response_members,
-	.nmembers = CMFA_ARRAY_LEN(response_members) };
+static const struct cmfa_vshape response_shape = CMFA_VSTRUCT(response_members);
 
 static enum cmfa_recovery
 recovery_of(const char *name)

@@ -38,9 +38,7 @@ static const struct cmfa_vmember attr_members[] = {
 	{ "Name", &cmfa_vs_attr_name, true },
 	{ "Value", &attr_value_shape, false },
 };
-static const struct cmfa_vshape attr_shape = { .type = CMFA_VT_STRUCT,
-	.members = attr_members,
-	.nmembers = CMFA_ARRAY_LEN(attr_members) };
+static const struct cmfa_vshape attr_shape = CMFA_VSTRUCT(attr_members);
 static const struct cmfa_vshape attr_list_shape = { .type = CMFA_VT_LIST,
 	.item = &attr_shape };
 
@@ -51,9 +49,8 @@ static const struct cmfa_vmember mfa_option_members[] = {
 	{ "DeliveryMedium", &delivery_medium_shape, false },
 	{ "AttributeName", &cmfa_vs_attr_name, false },
 };
-static const struct cmfa_vshape mfa_option_shape = { .type = CMFA_VT_STRUCT,
-	.members = mfa_option_members,
-	.nmembers = CMFA_ARRAY_LEN(mfa_option_members) };
+static const struct cmfa_vshape mfa_option_shape =
+    CMFA_VSTRUCT(mfa_option_members);
 static const struct cmfa_vshape mfa_option_list_shape = { .type = CMFA_VT_LIST,
 	.item = &mfa_option_shape };
 static const struct cmfa_vshape setting_list_shape = { .type = CMFA_VT_LIST,
@@ -74,9 +71,7 @@ static const struct cmfa_vmember user_members[] = {
 	{ "PreferredMfaSetting", &cmfa_vs_string, false },
 	{ "UserMFASettingList", &setting_list_shape, false },
 };
-static const struct cmfa_vshape user_shape = { .type = CMFA_VT_STRUCT,
-	.members = user_members,
-	.nmembers = CMFA_ARRAY_LEN(user_members) };
+static const struct cmfa_vshape user_shape = CMFA_VSTRUCT(user_members);
 
 static int
 name_cmp(const void *a, const void *b)

@@ -56,6 +56,13 @@ enum cmfa_vtype {
 	CMFA_VT_LIST
 };
 
+/* A structure shape from its member table (an array, not a pointer). */
+#define CMFA_VSTRUCT(table)                                                    \
+	{                                                                      \
+		.type = CMFA_VT_STRUCT, .members = (table),                    \
+		.nmembers = CMFA_ARRAY_LEN(table)                              \
+	}
+
 /*
  * The model's patterns, matched by hand as a full match (Java
  * String.matches).  See validate.c for the approximations of the Unicode
