@@ -53,7 +53,8 @@ DEFS := -D_GNU_SOURCE -DCMFA_VERSION='"$(VERSION)"' \
 	-DCMFA_BINDIR='"$(BINDIR)"'
 
 ALL_CFLAGS := -std=c11 $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) $(DEFS) \
-	-fPIC -fvisibility=hidden -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+	-fPIC -fvisibility=hidden -Iinclude $(PKG_CFLAGS) \
+	$(shell pkg-config --cflags libcurl 2>/dev/null) $(CFLAGS)
 ALL_LDFLAGS := -Wl,-z,relro -Wl,-z,now -Wl,--as-needed $(SANFLAGS) \
 	$(LDFLAGS)
 
@@ -76,6 +77,7 @@ MODULE := $(BUILD)/pam_cognito_mfa.so
 AWS_SRCS := $(wildcard pam_cognito_mfa/aws/*.c)
 AWS_OBJS := $(AWS_SRCS:%.c=$(BUILD)/obj/%.o)
 AWS_LIB := $(BUILD)/libcmfa_aws.a
+AWS_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 
 # The CLI: main.c alone is the program; the rest of cli/ is a library the
 # unit tests link too.
@@ -127,13 +129,13 @@ $(AWS_LIB): $(AWS_OBJS)
 
 $(CLI): $(CLI_MAIN_OBJ) $(CLI_LIB) $(AWS_LIB) $(LIB)
 	$(CC) -pie -o $@ $(CLI_MAIN_OBJ) $(CLI_LIB) $(AWS_LIB) $(LIB) \
-		$(ALL_LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
+		$(ALL_LDFLAGS) $(CLI_LIBS) $(AWS_LIBS) $(LIB_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(AWS_LIB) $(LIB) \
 		tests/unit/cmfa_test.h tests/unit/cmfa_fixture.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -pie -o $@ $< $(CLI_LIB) $(AWS_LIB) \
-		$(LIB) $(ALL_LDFLAGS) -lpam $(CLI_LIBS) $(LIB_LIBS)
+		$(LIB) $(ALL_LDFLAGS) -lpam $(CLI_LIBS) $(AWS_LIBS) $(LIB_LIBS)
 
 # Fuzz targets built with the normal compiler and a replay main(), so
 # every corpus file is a regression test in `make check`.
@@ -141,7 +143,8 @@ $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(CLI_LIB) \
 		$(AWS_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -pie -o $@ $< tests/fuzz/replay.c $(CLI_LIB) \
-		$(AWS_LIB) $(LIB) $(ALL_LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
+		$(AWS_LIB) $(LIB) $(ALL_LDFLAGS) $(CLI_LIBS) $(AWS_LIBS) \
+		$(LIB_LIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -173,7 +176,7 @@ fuzz:
 			-fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=all -o build/fuzz/$$t $$src \
 			$(CLI_LIB_SRCS) $(AWS_SRCS) $(LIB_SRCS) $(CLI_LIBS) \
-			$(LIB_LIBS); \
+			$(AWS_LIBS) $(LIB_LIBS); \
 		echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
 		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 build/fuzz/corpus/$$name \

@@ -122,4 +122,264 @@ enum cmfa_err cmfa_sigv4_signing_key(const char *secret_access_key,
     const char *date8, const char *region, const char *service,
     uint8_t out[32]);
 
+/* ====================================================================== */
+/* The AWS client: HTTPS transport, credentials, region, Cognito calls.   */
+/* Only cognito-mfa links this (libcurl); the PAM module never does.      */
+/* ====================================================================== */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* ---------------------------------------------------------------------- */
+/* HTTP (aws/http.c): the only file that includes <curl/curl.h>.          */
+
+#define CMFA_HTTP_MAX_RESPONSE (4u * 1024u * 1024u) /* default body cap */
+#define CMFA_HTTP_TIMEOUT_DEFAULT_MS 60000L         /* AWS CLI: 60 s */
+
+struct cmfa_http_opts {
+	const char *ca_bundle;   /* an extra CA file (PEM); NULL: system CAs */
+	bool no_verify_ssl;      /* --no-verify-ssl: the caller warns */
+	long connect_timeout_ms; /* 0: CMFA_HTTP_TIMEOUT_DEFAULT_MS */
+	long read_timeout_ms;    /* 0: CMFA_HTTP_TIMEOUT_DEFAULT_MS; a
+				    response that stalls this long fails */
+};
+
+struct cmfa_http_header {
+	const char *name;
+	const char *value;
+};
+
+struct cmfa_http_req {
+	const char *method; /* "GET", "PUT", "POST" */
+	const char *url;    /* http:// or https:// only */
+	const struct cmfa_http_header *headers;
+	size_t nheaders;
+	const uint8_t *body;
+	size_t body_len;
+	size_t max_response; /* 0: CMFA_HTTP_MAX_RESPONSE */
+	long timeout_ms;     /* 0: the opts' read timeout; else the whole
+				request (IMDS: 1 s) */
+};
+
+enum cmfa_http_fail {
+	CMFA_HTTP_OK = 0,    /* a complete response (any status) */
+	CMFA_HTTP_CONNECT,   /* could not connect / resolve */
+	CMFA_HTTP_TIMEOUT,   /* connect or read timeout */
+	CMFA_HTTP_TLS,       /* certificate or handshake */
+	CMFA_HTTP_TRUNCATED, /* connection closed mid-response */
+	CMFA_HTTP_TOOBIG,    /* body above max_response */
+	CMFA_HTTP_OTHER
+};
+
+struct cmfa_http_resp {
+	long status; /* 0 when fail != CMFA_HTTP_OK */
+	enum cmfa_http_fail fail;
+	char fail_msg[256]; /* libcurl's words (no secret: URLs carry none) */
+	struct cmfa_buf body;
+	char request_id[128]; /* x-amzn-RequestId / x-amz-request-id */
+	long retry_after_ms;  /* x-amz-retry-after, -1 when absent */
+};
+
+struct cmfa_http; /* a connection cache (a libcurl easy handle) */
+
+enum cmfa_err cmfa_http_new(const struct cmfa_http_opts *o,
+    struct cmfa_http **out);
+void cmfa_http_free(struct cmfa_http *h);
+/*
+ * One exchange.  Transport failures are not errors: the return is
+ * CMFA_OK with out->fail set; CMFA_ERR_* only for a bad request or memory.
+ * out is overwritten (pass it zeroed or freed).
+ */
+enum cmfa_err cmfa_http_do(struct cmfa_http *h, const struct cmfa_http_req *r,
+    struct cmfa_http_resp *out);
+/* Wipes and frees the body (it may hold credentials). */
+void cmfa_http_resp_free(struct cmfa_http_resp *r);
+
+/* ---------------------------------------------------------------------- */
+/* Errors as the AWS CLI reports them                                     */
+
+enum cmfa_aws_errkind {
+	CMFA_AWSERR_NONE = 0,
+	CMFA_AWSERR_NOREGION, /* exit 253: "You must specify a region. ..." */
+	CMFA_AWSERR_NOCREDS, /* exit 253: "Unable to locate credentials. ..." */
+	CMFA_AWSERR_CONFIG,  /* exit 253: a profile, a credential source, a
+				  bad shared file ...: message */
+	CMFA_AWSERR_SERVICE, /* exit 254: the service answered an error */
+	CMFA_AWSERR_TRANSPORT /* exit 255: could not connect, TLS, timeout,
+				  truncated: "Could not connect to the
+				  endpoint URL: \"...\"" and kin */
+};
+
+struct cmfa_aws_error {
+	enum cmfa_aws_errkind kind;
+	long status;        /* HTTP status of the last attempt, 0 none */
+	char type[128];     /* SERVICE: "UserNotFoundException" (after '#',
+			      before ':'); or the HTTP status as text */
+	char message[1024]; /* sanitized; never a secret */
+	unsigned attempts;  /* tries made */
+	bool max_retries;   /* retries were exhausted: "(reached max
+			       retries: N)" with N = attempts - 1 */
+};
+
+/*
+ * {"__type": "...#Code:...", "message" | "Message": "..."} as botocore
+ * reads it (COGNITO.md 4.3): type normalised, no __type: the status as
+ * the code, a non-JSON body: the body (sanitized, capped) as the message.
+ * Pure; fuzzed (fuzz_awserror).
+ */
+void cmfa_aws_parse_error(long status, const char *body, size_t len,
+    struct cmfa_aws_error *out);
+
+/* ---------------------------------------------------------------------- */
+/* Credentials and region (aws/creds.c, aws/ini.c, aws/region.c, aws/sts.c) */
+
+#define CMFA_AWS_KEY_MAX 128
+#define CMFA_AWS_REGION_MAX 32
+
+struct cmfa_aws_credentials {
+	char access_key_id[CMFA_AWS_KEY_MAX + 1];
+	char secret_access_key[CMFA_AWS_KEY_MAX + 1];
+	char *session_token; /* malloc'd, NULL: none; wiped on release */
+	int64_t expiration;  /* epoch seconds; 0: does not expire */
+	char source[48];     /* "env", "shared-credentials-file",
+				"config-file", "assume-role",
+				"assume-role-with-web-identity",
+				"credential-process", "container-role",
+				"iam-role": for --debug, never secret */
+};
+
+void cmfa_aws_credentials_release(struct cmfa_aws_credentials *c);
+
+/*
+ * Where settings come from: the command line and the host config take
+ * precedence over the environment, which comes before the shared files
+ * (COGNITO.md 6.1, 6.3).  Every pointer may be NULL (unset).
+ */
+struct cmfa_aws_settings {
+	const char *profile;      /* --profile (explicit: env creds skipped) */
+	const char *cfg_profile;  /* config aws_profile (like AWS_PROFILE) */
+	const char *region;       /* --region */
+	const char *cfg_region;   /* config region */
+	const char *endpoint_url; /* --endpoint-url: Cognito's endpoint */
+	const char *shared_credentials_file; /* config; else env, ~/.aws */
+	const char *config_file;             /* config; else env, ~/.aws */
+	bool imds_disabled;                  /* config ec2_metadata_disabled */
+	bool no_env; /* ignore the environment entirely (the
+				      module's helper; tests) */
+	struct cmfa_http_opts http;
+	int max_attempts; /* 0: AWS_MAX_ATTEMPTS, profile max_attempts, 3 */
+	int64_t (*clock)(void); /* NULL: time(NULL); tests only */
+};
+
+/*
+ * getenv() unless s->no_env.  The one door to the environment for aws/.
+ */
+const char *cmfa_aws_getenv(const struct cmfa_aws_settings *s,
+    const char *name);
+
+/*
+ * Shared config / credentials files (INI as botocore reads them): the
+ * value of key in section, the first match, trimmed; nested sub-sections
+ * ("s3 =" followed by indented lines) skipped; comments '#' and ';' at
+ * line start.  CMFA_ERR_NOTFOUND when absent, CMFA_ERR_PARSE on a
+ * malformed file, CMFA_ERR_TOOBIG when the value does not fit.  Pure;
+ * fuzzed (fuzz_ini).
+ */
+enum cmfa_err cmfa_ini_get(const char *text, size_t len, const char *section,
+    const char *key, char *out, size_t outsz);
+
+/* ---------------------------------------------------------------------- */
+/* The client (aws/client.c)                                              */
+
+struct cmfa_aws; /* settings, region, endpoint, credentials, connections,
+		    retry quota, rate limits, counters */
+
+/*
+ * Resolve the region (and with it the endpoint) now; credentials are
+ * resolved at the first signed call and refreshed before they expire
+ * (10 minutes before, or at once for shorter-lived ones; and once after
+ * an ExpiredTokenException).  s is copied (its strings too).
+ * On failure err says why (NOREGION, CONFIG).
+ */
+enum cmfa_err cmfa_aws_open(const struct cmfa_aws_settings *s,
+    struct cmfa_aws **out, struct cmfa_aws_error *err);
+void cmfa_aws_close(struct cmfa_aws *a);
+
+const char *cmfa_aws_region(const struct cmfa_aws *a);
+const char *cmfa_aws_endpoint(const struct cmfa_aws *a); /* Cognito's */
+
+/* The credentials the next signed call will use (resolving them). */
+enum cmfa_err cmfa_aws_creds(struct cmfa_aws *a,
+    const struct cmfa_aws_credentials **out, struct cmfa_aws_error *err);
+
+/* Cap the rate of one operation's requests (every attempt counts),
+ * requests per second; 0 removes the cap. */
+void cmfa_aws_limit(struct cmfa_aws *a, const char *op, double rps);
+
+/* One Cognito call (AWS JSON 1.1). */
+struct cmfa_aws_call {
+	/* in */
+	const char *op;   /* "AdminGetUser" */
+	const char *body; /* JSON text; NULL: "{}" */
+	size_t body_len;
+	bool unsigned_call; /* AccessToken operations: no SigV4 */
+	void *user;         /* for batch callers */
+	/* out */
+	long status;
+	struct cmfa_buf response;    /* the body of a 2xx answer */
+	struct cmfa_aws_error error; /* kind NONE on success */
+	unsigned attempts;
+};
+
+/*
+ * Run one call with the standard retry mode (COGNITO.md 4.4): throttling
+ * codes, 5xx, transport failures retried up to max attempts with
+ * full-jitter exponential backoff (base 1 s, cap 20 s), a 500-token retry
+ * quota.  Returns CMFA_OK when the service answered 2xx; otherwise a
+ * CMFA_ERR_* with c->error filled.
+ */
+enum cmfa_err cmfa_aws_cognito(struct cmfa_aws *a, struct cmfa_aws_call *c);
+
+/*
+ * Run n calls, at most `concurrency` in flight (libcurl multi), each
+ * attempt waiting for its operation's rate limit, each retried as above.
+ * done(call, arg) runs in the caller's thread as each call finishes (in
+ * completion order); a non-OK return from done stops the batch
+ * (in-flight calls are abandoned) and is returned.
+ */
+enum cmfa_err cmfa_aws_cognito_batch(struct cmfa_aws *a,
+    struct cmfa_aws_call *calls, size_t n, unsigned concurrency,
+    enum cmfa_err (*done)(struct cmfa_aws_call *c, void *arg), void *arg);
+
+void cmfa_aws_call_release(struct cmfa_aws_call *c);
+
+/* Requests sent so far (every attempt), for the sync's summary. */
+unsigned long cmfa_aws_requests(const struct cmfa_aws *a);
+
+/*
+ * A signed AWS query-protocol request (STS, SNS: form-encoded POST,
+ * XML answer) to endpoint for service/region with the given
+ * credentials.  params are name/value pairs (Action and Version
+ * included).  On 2xx out->response holds the XML; otherwise out->error
+ * (type from <Code>, message from <Message>).  With creds NULL the
+ * request goes unsigned (AssumeRoleWithWebIdentity).
+ */
+enum cmfa_err cmfa_aws_query(struct cmfa_aws *a, const char *endpoint,
+    const char *service, const char *region,
+    const struct cmfa_aws_credentials *creds,
+    const struct cmfa_http_header *params, size_t nparams,
+    struct cmfa_aws_call *out);
+
+/*
+ * The text of the first element reached by `path`, element names joined
+ * by '/' below the document's root element
+ * ("AssumeRoleResult/Credentials/AccessKeyId" in an AssumeRoleResponse;
+ * "Error/Code" in an ErrorResponse), namespaces prefixes ignored, entities
+ * decoded (&amp; &lt; &gt; &quot; &apos; and numeric).  Bounded, no DTD,
+ * no allocation beyond out.  CMFA_ERR_NOTFOUND, CMFA_ERR_PARSE,
+ * CMFA_ERR_TOOBIG.  Pure; fuzzed (fuzz_xml).
+ */
+enum cmfa_err cmfa_xml_text(const char *xml, size_t len, const char *path,
+    char *out, size_t outsz);
+
 #endif /* CMFA_AWS_H */

@@ -49,6 +49,11 @@
 #define CMFA_CONFIG_MAX_AGE_MAX 31536000u /* one year */
 #define CMFA_CONFIG_GRACE_MAX 3600u
 #define CMFA_CONFIG_WINDOW_MAX 10u
+#define CMFA_CONFIG_NAME_MAX 64    /* region, profile, attribute */
+#define CMFA_CONFIG_POOL_ID_MAX 55 /* the model's UserPoolIdType */
+#define CMFA_CONFIG_LIST_MAX 512   /* allow_system_users */
+#define CMFA_CONFIG_RPS_DEFAULT 20u
+#define CMFA_CONFIG_RPS_MAX 100u
 
 enum cmfa_fail_mode {
 	CMFA_FAIL_CLOSED = 0, /* a stale cache denies */
@@ -77,6 +82,24 @@ struct cmfa_config {
 	char only_group[CMFA_CONFIG_GROUP_MAX + 1];   /* none */
 	uint32_t grace;                               /* 0: off; seconds */
 	bool allow_unverified_destinations;           /* no */
+
+	/* the Cognito API (cognito-mfa; D9: region or user_pool_id makes
+	 * the API the target) */
+	char region[CMFA_CONFIG_NAME_MAX + 1];          /* none */
+	char user_pool_id[CMFA_CONFIG_POOL_ID_MAX + 1]; /* none */
+	bool share_cognito_totp;                        /* no (D3) */
+	char aws_profile[CMFA_CONFIG_NAME_MAX + 1];     /* none */
+	char aws_shared_credentials_file[CMFA_CONFIG_PATH_MAX + 1]; /* none */
+	char aws_config_file[CMFA_CONFIG_PATH_MAX + 1];             /* none */
+	char ca_bundle[CMFA_CONFIG_PATH_MAX + 1];                   /* none */
+	bool ec2_metadata_disabled;                                 /* no */
+
+	/* the sync (D12) */
+	char sync_user[CMFA_CONFIG_GROUP_MAX + 1];         /* none: root */
+	uint32_t sync_max_rps;                             /* 20 */
+	char map_attribute[CMFA_CONFIG_NAME_MAX + 1];      /* none: Username */
+	bool map_attribute_admin_only;                     /* no */
+	char allow_system_users[CMFA_CONFIG_LIST_MAX + 1]; /* none */
 };
 
 void cmfa_config_defaults(struct cmfa_config *cfg);

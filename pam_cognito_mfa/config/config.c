@@ -20,7 +20,8 @@ enum kind {
 	K_CHOICE, /* one of names: an enum (int-sized) field */
 	K_UINT,   /* 0..max: uint32_t */
 	K_GROUP,  /* group name or none: char[CMFA_CONFIG_GROUP_MAX + 1] */
-	K_BOOL    /* yes | no: bool */
+	K_BOOL,   /* yes | no: bool */
+	K_NAME    /* a string checked by def->check: char[def->max + 1] */
 };
 
 struct choice {
@@ -34,6 +35,9 @@ struct key_def {
 	size_t off;                   /* offsetof(struct cmfa_config, x) */
 	uint32_t max;                 /* K_UINT */
 	const struct choice *choices; /* K_CHOICE, NULL-name terminated */
+	bool (*check)(const char *p, size_t len); /* K_NAME */
+	const char *what;                         /* K_NAME: "a region" */
+	uint32_t min;                             /* K_UINT */
 };
 
 /* K_CHOICE writes an int into an enum field: they must be the same size. */
@@ -62,18 +66,188 @@ static const struct choice unknown_users[] = {
 
 #define OFF(f) offsetof(struct cmfa_config, f)
 
+static bool
+in_set(char c, const char *extra)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr(extra, c) != NULL);
+}
+
+static bool
+all_in(const char *p, size_t len, const char *extra)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!in_set(p[i], extra))
+			return false;
+	return len > 0;
+}
+
+/* An AWS region: lower-case letters, digits and '-' ("eu-west-1"). */
+static bool
+region_valid(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') ||
+		        (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
+			return false;
+	return len > 0 && p[0] != '-' && p[len - 1] != '-';
+}
+
+/* The model's UserPoolIdType: [\w-]+_[0-9a-zA-Z]+. */
+static bool
+pool_id_valid(const char *p, size_t len)
+{
+	const char *us = NULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] == '_')
+			us = p + i;
+	if (us == NULL || us == p || (size_t)(us - p) + 1 == len)
+		return false;
+	return all_in(p, (size_t)(us - p), "_-") &&
+	    all_in(us + 1, len - (size_t)(us - p) - 1, "");
+}
+
+/* An AWS profile name as botocore accepts one in a section header. */
+static bool
+profile_valid(const char *p, size_t len)
+{
+	return all_in(p, len, "_-.@+=,:");
+}
+
+/* A Cognito attribute name: "custom:linux_name", "sub", "email". */
+static bool
+attribute_valid(const char *p, size_t len)
+{
+	return all_in(p, len, "_:-");
+}
+
+/* A user name as useradd accepts it (the group rule, used for both). */
+static bool
+user_valid(const char *p, size_t len)
+{
+	size_t i, n = len;
+
+	if (len == 0 || len > CMFA_CONFIG_GROUP_MAX)
+		return false;
+	if (p[len - 1] == '$')
+		n--;
+	for (i = 0; i < n; i++)
+		if (!in_set(p[i], i == 0 ? "_" : "_.-"))
+			return false;
+	return n > 0;
+}
+
+/* user names separated by ',' (no spaces). */
+static bool
+user_list_valid(const char *p, size_t len)
+{
+	size_t i = 0, start;
+
+	while (i <= len) {
+		start = i;
+		while (i < len && p[i] != ',')
+			i++;
+		if (!user_valid(p + start, i - start))
+			return false;
+		i++;
+	}
+	return true;
+}
+
 static const struct key_def keys[] = {
-	{ "store", K_PATH, OFF(store), 0, NULL },
-	{ "mfa_floor", K_CHOICE, OFF(mfa_floor), 0, mfa_levels },
-	{ "max_age", K_UINT, OFF(max_age), CMFA_CONFIG_MAX_AGE_MAX, NULL },
-	{ "fail_mode", K_CHOICE, OFF(fail_mode), 0, fail_modes },
-	{ "unknown_user", K_CHOICE, OFF(unknown_user), 0, unknown_users },
-	{ "window", K_UINT, OFF(window), CMFA_CONFIG_WINDOW_MAX, NULL },
-	{ "exempt_group", K_GROUP, OFF(exempt_group), 0, NULL },
-	{ "only_group", K_GROUP, OFF(only_group), 0, NULL },
-	{ "grace", K_UINT, OFF(grace), CMFA_CONFIG_GRACE_MAX, NULL },
-	{ "allow_unverified_destinations", K_BOOL,
-	    OFF(allow_unverified_destinations), 0, NULL },
+	{ .name = "store", .kind = K_PATH, .off = OFF(store) },
+	{ .name = "mfa_floor",
+	    .kind = K_CHOICE,
+	    .off = OFF(mfa_floor),
+	    .choices = mfa_levels },
+	{ .name = "max_age",
+	    .kind = K_UINT,
+	    .off = OFF(max_age),
+	    .max = CMFA_CONFIG_MAX_AGE_MAX },
+	{ .name = "fail_mode",
+	    .kind = K_CHOICE,
+	    .off = OFF(fail_mode),
+	    .choices = fail_modes },
+	{ .name = "unknown_user",
+	    .kind = K_CHOICE,
+	    .off = OFF(unknown_user),
+	    .choices = unknown_users },
+	{ .name = "window",
+	    .kind = K_UINT,
+	    .off = OFF(window),
+	    .max = CMFA_CONFIG_WINDOW_MAX },
+	{ .name = "exempt_group", .kind = K_GROUP, .off = OFF(exempt_group) },
+	{ .name = "only_group", .kind = K_GROUP, .off = OFF(only_group) },
+	{ .name = "grace",
+	    .kind = K_UINT,
+	    .off = OFF(grace),
+	    .max = CMFA_CONFIG_GRACE_MAX },
+	{ .name = "allow_unverified_destinations",
+	    .kind = K_BOOL,
+	    .off = OFF(allow_unverified_destinations) },
+	{ .name = "region",
+	    .kind = K_NAME,
+	    .off = OFF(region),
+	    .max = CMFA_CONFIG_NAME_MAX,
+	    .check = region_valid,
+	    .what = "an AWS region" },
+	{ .name = "user_pool_id",
+	    .kind = K_NAME,
+	    .off = OFF(user_pool_id),
+	    .max = CMFA_CONFIG_POOL_ID_MAX,
+	    .check = pool_id_valid,
+	    .what = "a user pool id" },
+	{ .name = "share_cognito_totp",
+	    .kind = K_BOOL,
+	    .off = OFF(share_cognito_totp) },
+	{ .name = "aws_profile",
+	    .kind = K_NAME,
+	    .off = OFF(aws_profile),
+	    .max = CMFA_CONFIG_NAME_MAX,
+	    .check = profile_valid,
+	    .what = "a profile name" },
+	{ .name = "aws_shared_credentials_file",
+	    .kind = K_PATH,
+	    .off = OFF(aws_shared_credentials_file) },
+	{ .name = "aws_config_file",
+	    .kind = K_PATH,
+	    .off = OFF(aws_config_file) },
+	{ .name = "ca_bundle", .kind = K_PATH, .off = OFF(ca_bundle) },
+	{ .name = "ec2_metadata_disabled",
+	    .kind = K_BOOL,
+	    .off = OFF(ec2_metadata_disabled) },
+	{ .name = "sync_user",
+	    .kind = K_NAME,
+	    .off = OFF(sync_user),
+	    .max = CMFA_CONFIG_GROUP_MAX,
+	    .check = user_valid,
+	    .what = "a user name" },
+	{ .name = "sync_max_rps",
+	    .kind = K_UINT,
+	    .off = OFF(sync_max_rps),
+	    .max = CMFA_CONFIG_RPS_MAX,
+	    .min = 1 },
+	{ .name = "map_attribute",
+	    .kind = K_NAME,
+	    .off = OFF(map_attribute),
+	    .max = CMFA_CONFIG_NAME_MAX,
+	    .check = attribute_valid,
+	    .what = "an attribute name" },
+	{ .name = "map_attribute_admin_only",
+	    .kind = K_BOOL,
+	    .off = OFF(map_attribute_admin_only) },
+	{ .name = "allow_system_users",
+	    .kind = K_NAME,
+	    .off = OFF(allow_system_users),
+	    .max = CMFA_CONFIG_LIST_MAX,
+	    .check = user_list_valid,
+	    .what = "a comma-separated list of user names" },
 };
 
 #define NKEYS CMFA_ARRAY_LEN(keys)
@@ -121,6 +295,7 @@ cmfa_config_defaults(struct cmfa_config *cfg)
 	cfg->window = 1;
 	cfg->grace = 0;
 	cfg->allow_unverified_destinations = false;
+	cfg->sync_max_rps = CMFA_CONFIG_RPS_DEFAULT;
 }
 
 static bool
@@ -251,11 +426,13 @@ key_set(struct cmfa_config *cfg, const struct key_def *def, const char *val,
 		}
 		return CMFA_ERR_PARSE;
 	case K_UINT:
-		if (cmfa_parse_u64(val, vlen, def->max, &u) != CMFA_OK) {
+		if (cmfa_parse_u64(val, vlen, def->max, &u) != CMFA_OK ||
+		    u < def->min) {
 			seterr(err, errsz,
 			    "%s: '%s' is not a whole number "
-			    "from 0 to %u",
-			    def->name, ex, (unsigned)def->max);
+			    "from %u to %u",
+			    def->name, ex, (unsigned)def->min,
+			    (unsigned)def->max);
 			return CMFA_ERR_PARSE;
 		}
 		{
@@ -282,6 +459,15 @@ key_set(struct cmfa_config *cfg, const struct key_def *def, const char *val,
 		}
 		seterr(err, errsz, "%s: '%s' is not yes or no", def->name, ex);
 		return CMFA_ERR_PARSE;
+	case K_NAME:
+		if (vlen > def->max || !def->check(val, vlen)) {
+			seterr(err, errsz, "%s: '%s' is not %s", def->name, ex,
+			    def->what);
+			return CMFA_ERR_PARSE;
+		}
+		memcpy(field, val, vlen);
+		field[vlen] = '\0';
+		return CMFA_OK;
 	}
 	seterr(err, errsz, "%s: internal error", def->name);
 	return CMFA_ERR_INVAL;
@@ -409,6 +595,17 @@ cmfa_config_parse(const char *p, size_t len, struct cmfa_config *out, char *err,
 			seterr(err, errsz, "line %zu: %s", lineno, msg);
 			return rc;
 		}
+	}
+	/* D12: a Linux name may come from an attribute only when the admin
+	 * declares that users cannot edit it; sub never changes */
+	if (cfg.map_attribute[0] != '\0' && !cfg.map_attribute_admin_only &&
+	    strcmp(cfg.map_attribute, "sub") != 0) {
+		seterr(err, errsz,
+		    "map_attribute: '%s' maps Linux names from an attribute; "
+		    "set map_attribute_admin_only = yes to declare that users "
+		    "cannot change it (app clients without write access to it)",
+		    cfg.map_attribute);
+		return CMFA_ERR_PARSE;
 	}
 	*out = cfg;
 	return CMFA_OK;

@@ -45,6 +45,10 @@ same_as_defaults(const struct cmfa_config *c, int skip_groups)
 	    c->grace == d.grace &&
 	    c->allow_unverified_destinations ==
 	    d.allow_unverified_destinations &&
+	    c->share_cognito_totp == d.share_cognito_totp &&
+	    c->ec2_metadata_disabled == d.ec2_metadata_disabled &&
+	    c->sync_max_rps == d.sync_max_rps &&
+	    c->map_attribute_admin_only == d.map_attribute_admin_only &&
 	    (skip_groups ||
 	        (strcmp(c->exempt_group, d.exempt_group) == 0 &&
 	            strcmp(c->only_group, d.only_group) == 0));
@@ -101,7 +105,7 @@ test_uncommented_values_are_defaults(void)
 	}
 	CHECK_MSG(cmfa_config_parse(out, o, &c, err, sizeof(err)) == CMFA_OK,
 	    "%s", err);
-	/* the group keys show an example name, not their (empty) default */
+	/* keys whose default is "none" show an example, not the default */
 	CHECK(same_as_defaults(&c, 1));
 }
 
