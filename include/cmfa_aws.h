@@ -256,11 +256,13 @@ void cmfa_aws_credentials_release(struct cmfa_aws_credentials *c);
  * (COGNITO.md 6.1, 6.3).  Every pointer may be NULL (unset).
  */
 struct cmfa_aws_settings {
-	const char *profile;      /* --profile (explicit: env creds skipped) */
-	const char *cfg_profile;  /* config aws_profile (like AWS_PROFILE) */
-	const char *region;       /* --region */
-	const char *cfg_region;   /* config region */
-	const char *endpoint_url; /* --endpoint-url: Cognito's endpoint */
+	const char *profile;     /* --profile (explicit: env creds skipped) */
+	const char *cfg_profile; /* config aws_profile (like AWS_PROFILE) */
+	const char *region;      /* --region */
+	const char *cfg_region;  /* config region */
+	const char *fallback_region; /* when nothing else names one (the
+					sync: its pool id's prefix) */
+	const char *endpoint_url;    /* --endpoint-url: Cognito's endpoint */
 	const char *shared_credentials_file; /* config; else env, ~/.aws */
 	const char *config_file;             /* config; else env, ~/.aws */
 	bool imds_disabled;                  /* config ec2_metadata_disabled */

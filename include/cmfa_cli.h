@@ -222,7 +222,10 @@ struct cmfa_cli {
 	const char *store_opt;  /* --store */
 	const char *config_opt; /* --config */
 	const char *endpoint_url, *region, *profile;
-	const char *pam_dir; /* --pam-dir (explain) */
+	const char *pam_dir;                      /* --pam-dir (explain) */
+	const char *ca_bundle;                    /* --ca-bundle */
+	bool no_verify_ssl;                       /* --no-verify-ssl */
+	long connect_timeout_ms, read_timeout_ms; /* 0: the default */
 	bool local, debug;
 	enum cmfa_cli_format format;
 
@@ -235,11 +238,14 @@ struct cmfa_cli {
 	char config_path[PATH_MAX];
 	char store_path[PATH_MAX];
 	struct cmfa_store store; /* dirfd -1 until opened */
+	struct cmfa_aws *aws;    /* NULL until cmfa_cli_aws() */
 
 	/* the failure to report */
 	enum cmfa_cli_fail fail;
 	char fail_type[64];   /* SERVICE: exception name */
 	char fail_param[160]; /* PARAM: "--user-pool-id" */
+	char fail_api[64];    /* SERVICE: the operation when not op->api */
+	int fail_retries;     /* SERVICE: "(reached max retries: N)" */
 	struct cmfa_buf fail_msg;
 };
 
@@ -396,6 +402,30 @@ enum cmfa_err cmfa_cli_check_attrs(struct cmfa_cli *cli, const cJSON *attrs,
 
 /* A random UUID v4 ("sub"). */
 enum cmfa_err cmfa_cli_uuid(char out[37]);
+
+/* ---------------------------------------------------------------------- */
+/* The Cognito API as a target (cli/aws.c)                                */
+
+struct cmfa_aws;
+struct cmfa_aws_error;
+
+/*
+ * The AWS client for this invocation, from the global options and the
+ * config file (region, aws_profile, aws_*_file, ca_bundle,
+ * ec2_metadata_disabled): opened once, closed by cmfa_cli_release().
+ * --no-verify-ssl prints the AWS CLI's warning on stderr.  A missing
+ * region (or any other configuration failure) is reported as the AWS CLI
+ * does (253).  fallback_region (may be NULL) is used when nothing else
+ * names a region: the sync passes its pool id's prefix.
+ */
+enum cmfa_err cmfa_cli_aws(struct cmfa_cli *cli, const char *fallback_region,
+    struct cmfa_aws **out);
+
+/* Report a client error as the AWS CLI would: 253 for region and
+ * credentials, 254 "An error occurred (T) when calling the <api>
+ * operation[ (reached max retries: N)]: M", 255 for the transport. */
+enum cmfa_err cmfa_cli_aws_fail(struct cmfa_cli *cli, const char *api,
+    const struct cmfa_aws_error *err);
 
 /* ---------------------------------------------------------------------- */
 /* Enrolment display (cli/qr.c)                                           */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmfa_aws.h"
 #include "cmfa_cli.h"
 #include "cli_int.h"
 
@@ -68,6 +69,8 @@ cmfa_cli_init(struct cmfa_cli *cli, FILE *out, FILE *err)
 void
 cmfa_cli_release(struct cmfa_cli *cli)
 {
+	cmfa_aws_close(cli->aws);
+	cli->aws = NULL;
 	cmfa_store_close(&cli->store);
 	cmfa_buf_free(&cli->fail_msg);
 }
@@ -187,12 +190,22 @@ cmfa_cli_report(struct cmfa_cli *cli)
 	case CMFA_FAIL_VALIDATION:
 		fprintf(cli->err, "\nParameter validation failed:\n%s\n", m);
 		break;
-	case CMFA_FAIL_SERVICE:
+	case CMFA_FAIL_SERVICE: {
+		char retries[64] = "";
+
+		if (cli->fail_retries > 0)
+			snprintf(retries, sizeof(retries),
+			    " (reached max retries: %d)", cli->fail_retries);
 		fprintf(cli->err,
-		    "\nAn error occurred (%s) when calling the %s operation: "
+		    "\nAn error occurred (%s) when calling the %s operation%s: "
 		    "%s\n",
-		    cli->fail_type, cli->op != NULL ? cli->op->api : "?", m);
+		    cli->fail_type,
+		    cli->fail_api[0] != '\0' ? cli->fail_api
+		        : cli->op != NULL    ? cli->op->api
+		                             : "?",
+		    retries, m);
 		break;
+	}
 	case CMFA_FAIL_CONFIG:
 	case CMFA_FAIL_PYTHON:
 		fprintf(cli->err, "\n%s\n", m);
@@ -221,6 +234,10 @@ enum gopt_kind {
 	G_DEBUG,
 	G_HELP,
 	G_VERSION,
+	G_CA_BUNDLE,
+	G_NO_VERIFY_SSL,
+	G_CONNECT_TIMEOUT,
+	G_READ_TIMEOUT,
 	G_IGNORED /* flags of the AWS CLI that change nothing here */
 };
 
@@ -241,16 +258,17 @@ static const struct {
 	{ "--debug", G_DEBUG, false },
 	{ "--help", G_HELP, false },
 	{ "--version", G_VERSION, false },
-	/* the AWS CLI's options for the network and the pager: they
-	 * change nothing for the local store, and are accepted so that a
-	 * script written for the AWS CLI runs */
+	/* the network: used when the target is the API */
+	{ "--ca-bundle", G_CA_BUNDLE, true },
+	{ "--no-verify-ssl", G_NO_VERIFY_SSL, false },
+	{ "--cli-connect-timeout", G_CONNECT_TIMEOUT, true },
+	{ "--cli-read-timeout", G_READ_TIMEOUT, true },
+	/* the AWS CLI's options for the pager and such: they change
+	 * nothing here, and are accepted so that a script written for the
+	 * AWS CLI runs */
 	{ "--no-cli-pager", G_IGNORED, false },
 	{ "--no-paginate", G_IGNORED, false },
-	{ "--no-verify-ssl", G_IGNORED, false },
 	{ "--no-sign-request", G_IGNORED, false },
-	{ "--ca-bundle", G_IGNORED, true },
-	{ "--cli-read-timeout", G_IGNORED, true },
-	{ "--cli-connect-timeout", G_IGNORED, true },
 	{ "--cli-binary-format", G_IGNORED, true },
 };
 
@@ -325,6 +343,35 @@ parse_globals(struct cmfa_cli *cli, int argc, char **argv, struct globals *g)
 		case G_PROFILE:
 			cli->profile = val;
 			break;
+		case G_CA_BUNDLE:
+			cli->ca_bundle = val;
+			break;
+		case G_NO_VERIFY_SSL:
+			cli->no_verify_ssl = true;
+			break;
+		case G_CONNECT_TIMEOUT:
+		case G_READ_TIMEOUT: {
+			/* seconds, an int as the AWS CLI's argparse wants;
+			 * 0 means no timeout there, the default here */
+			uint64_t sec;
+
+			if (cmfa_parse_u64(val, strlen(val), 86400, &sec) !=
+			    CMFA_OK) {
+				char clean[64];
+
+				cmfa_sanitize(clean, sizeof(clean), val,
+				    strnlen(val, 40));
+				return cmfa_cli_fail(cli, CMFA_ERR_PARSE,
+				    CMFA_FAIL_USAGE,
+				    "argument %s: invalid int value: '%s'",
+				    gopts[k].name, clean);
+			}
+			if (gopts[k].kind == G_CONNECT_TIMEOUT)
+				cli->connect_timeout_ms = (long)sec * 1000;
+			else
+				cli->read_timeout_ms = (long)sec * 1000;
+			break;
+		}
 		case G_PAM_DIR:
 			cli->pam_dir = val;
 			break;
