@@ -38,6 +38,7 @@ struct key_def {
 	bool (*check)(const char *p, size_t len); /* K_NAME */
 	const char *what;                         /* K_NAME: "a region" */
 	uint32_t min;                             /* K_UINT */
+	bool file_only; /* cognito-mfa's: never a module argument */
 };
 
 /* K_CHOICE writes an int into an enum field: they must be the same size. */
@@ -196,58 +197,73 @@ static const struct key_def keys[] = {
 	    .off = OFF(region),
 	    .max = CMFA_CONFIG_NAME_MAX,
 	    .check = region_valid,
-	    .what = "an AWS region" },
+	    .what = "an AWS region",
+	    .file_only = true },
 	{ .name = "user_pool_id",
 	    .kind = K_NAME,
 	    .off = OFF(user_pool_id),
 	    .max = CMFA_CONFIG_POOL_ID_MAX,
 	    .check = pool_id_valid,
-	    .what = "a user pool id" },
+	    .what = "a user pool id",
+	    .file_only = true },
 	{ .name = "share_cognito_totp",
 	    .kind = K_BOOL,
-	    .off = OFF(share_cognito_totp) },
+	    .off = OFF(share_cognito_totp),
+	    .file_only = true },
 	{ .name = "aws_profile",
 	    .kind = K_NAME,
 	    .off = OFF(aws_profile),
 	    .max = CMFA_CONFIG_NAME_MAX,
 	    .check = profile_valid,
-	    .what = "a profile name" },
+	    .what = "a profile name",
+	    .file_only = true },
 	{ .name = "aws_shared_credentials_file",
 	    .kind = K_PATH,
-	    .off = OFF(aws_shared_credentials_file) },
+	    .off = OFF(aws_shared_credentials_file),
+	    .file_only = true },
 	{ .name = "aws_config_file",
 	    .kind = K_PATH,
-	    .off = OFF(aws_config_file) },
-	{ .name = "ca_bundle", .kind = K_PATH, .off = OFF(ca_bundle) },
+	    .off = OFF(aws_config_file),
+	    .file_only = true },
+	{ .name = "ca_bundle",
+	    .kind = K_PATH,
+	    .off = OFF(ca_bundle),
+	    .file_only = true },
 	{ .name = "ec2_metadata_disabled",
 	    .kind = K_BOOL,
-	    .off = OFF(ec2_metadata_disabled) },
+	    .off = OFF(ec2_metadata_disabled),
+	    .file_only = true },
 	{ .name = "sync_user",
 	    .kind = K_NAME,
 	    .off = OFF(sync_user),
 	    .max = CMFA_CONFIG_GROUP_MAX,
 	    .check = user_valid,
-	    .what = "a user name" },
+	    .what = "a user name",
+	    .file_only = true },
 	{ .name = "sync_max_rps",
 	    .kind = K_UINT,
 	    .off = OFF(sync_max_rps),
 	    .max = CMFA_CONFIG_RPS_MAX,
-	    .min = 1 },
+	    .min = 1,
+	    .file_only = true },
 	{ .name = "map_attribute",
 	    .kind = K_NAME,
 	    .off = OFF(map_attribute),
 	    .max = CMFA_CONFIG_NAME_MAX,
 	    .check = attribute_valid,
-	    .what = "an attribute name" },
+	    .what = "an attribute name",
+	    .file_only = true },
 	{ .name = "map_attribute_admin_only",
 	    .kind = K_BOOL,
-	    .off = OFF(map_attribute_admin_only) },
+	    .off = OFF(map_attribute_admin_only),
+	    .file_only = true },
 	{ .name = "allow_system_users",
 	    .kind = K_NAME,
 	    .off = OFF(allow_system_users),
 	    .max = CMFA_CONFIG_LIST_MAX,
 	    .check = user_list_valid,
-	    .what = "a comma-separated list of user names" },
+	    .what = "a comma-separated list of user names",
+	    .file_only = true },
 };
 
 #define NKEYS CMFA_ARRAY_LEN(keys)
@@ -488,6 +504,14 @@ cmfa_config_set(struct cmfa_config *cfg, const char *key, size_t klen,
 	if ((def = key_find(key, klen)) == NULL) {
 		excerpt(ex, key, klen);
 		seterr(err, errsz, "unknown key '%s'", ex);
+		return CMFA_ERR_PARSE;
+	}
+	if (def->file_only) {
+		/* the module never reads them; the helper it runs reads the
+		 * file, so an argument could only mislead */
+		seterr(err, errsz,
+		    "%s: a setting of cognito-mfa, only in the config file",
+		    def->name);
 		return CMFA_ERR_PARSE;
 	}
 	return key_set(cfg, def, val != NULL ? val : "", vlen, err, errsz);

@@ -49,16 +49,21 @@ done
 # ---------------------------------------------------------------------------
 # what the code knows
 
-# rows of the key table: { "name", K_KIND, OFF(field), MAX, ... } (a row
-# may continue on the next line; MAX is 0 then, and only K_UINT uses it)
-awk '/^[ \t]*\{ "[a-z_]+", K_[A-Z]+,/ {
-	name = $0; sub(/^[ \t]*\{ "/, "", name); sub(/".*/, "", name)
-	kind = $0; sub(/.*", K_/, "", kind); sub(/,.*/, "", kind)
+# rows of the key table, designated initializers over one or more lines:
+# { .name = "x", .kind = K_KIND, .off = OFF(f)[, .max = MAX][, ...]
+# [, .file_only = true] }.  Output: name KIND MAX file_only(0|1)
+awk '/^static const struct key_def keys\[\]/ { tab = 1; next }
+    tab && /^};/ { tab = 0 }
+    tab { row = row " " $0
+	if ($0 !~ /}[ \t]*,?[ \t]*$/) next
+	name = row; sub(/.*\.name = "/, "", name); sub(/".*/, "", name)
+	kind = row; sub(/.*\.kind = K_/, "", kind); sub(/[ ,}].*/, "", kind)
 	max = "0"
-	if (match($0, /OFF\([a-z_]+\), *[A-Z0-9_]+/)) {
-		max = substr($0, RSTART, RLENGTH); sub(/.*, */, "", max)
-	}
-	print name, kind, max
+	if (row ~ /\.max = /) { max = row; sub(/.*\.max = /, "", max)
+		sub(/[ ,}].*/, "", max) }
+	fo = (row ~ /\.file_only = true/) ? 1 : 0
+	print name, kind, max, fo
+	row = ""
 }' pam_cognito_mfa/config/config.c >"$tmp/keys"
 # module-only arguments: strcmp(arg, "flag") and has_prefix(.., "name=", ..)
 {
@@ -68,7 +73,8 @@ awk '/^[ \t]*\{ "[a-z_]+", K_[A-Z]+,/ {
 		pam_cognito_mfa/config/modargs.c
 } | sort -u >"$tmp/modargs"
 cut -d" " -f1 "$tmp/keys" | sort -u >"$tmp/keynames"
-cat "$tmp/keynames" "$tmp/modargs" | sort -u >"$tmp/all8"
+awk '$4 == 0 { print $1 }' "$tmp/keys" | sort -u >"$tmp/modkeys"
+cat "$tmp/modkeys" "$tmp/modargs" | sort -u >"$tmp/all8"
 
 nkeys=$(wc -l <"$tmp/keynames")
 if [ "$nkeys" -ge 10 ] && grep -qx store "$tmp/keynames" &&
@@ -145,7 +151,7 @@ else fail pam8_documents_no_unknown_option "the code has no option: $m"; fi
 # defaults: conf/cognito-mfa.conf shows every key commented at its default
 # ("#key = value"), or says "Default: none" for the group keys
 bad=""
-while read -r key kind max; do
+while read -r key kind max fo; do
 	val=$(sed -n "s/^#$key = //p" conf/cognito-mfa.conf | head -1)
 	# the comment block above says "Default: none": the line is an example
 	if awk -v k="#$key = " '
@@ -164,7 +170,8 @@ while read -r key kind max; do
 	if [ "$kind" = UINT ]; then
 		n=$(sed -n "s/^#define $max \([0-9]*\)u*.*/\1/p" \
 			include/cmfa_config.h)
-		for p in "$page5" "$page8"; do
+		pages=$page5; [ "$fo" = 0 ] && pages="$page5 $page8"
+		for p in $pages; do
 			s=KEYS; [ "$p" = "$page8" ] && s=OPTIONS
 			case "$(section "$p" "$s" | entry "$key")" in
 			*"to $n"*) ;;

@@ -290,6 +290,98 @@ test_key_groups(void)
 	CHECK_STR_EQ(c.only_group, "mfa-users");
 }
 
+/* One "key = value" line through the file parser (file-only keys are
+ * refused by cmfa_config_set, the module's door). */
+static enum cmfa_err
+parse1(const char *key, const char *val, struct cmfa_config *out)
+{
+	char text[1200], err[256];
+
+	snprintf(text, sizeof(text), "%s = %s\n", key, val);
+	return cmfa_config_parse(text, strlen(text), out, err, sizeof(err));
+}
+
+static void
+check_file_values(const char *key, const char *const *good, size_t ngood,
+    const char *const *bad, size_t nbad)
+{
+	struct cmfa_config c;
+	size_t i;
+
+	for (i = 0; i < ngood; i++)
+		CHECK_MSG(parse1(key, good[i], &c) == CMFA_OK, "%s = %s", key,
+		    good[i]);
+	for (i = 0; i < nbad; i++)
+		CHECK_MSG(parse1(key, bad[i], &c) == CMFA_ERR_PARSE,
+		    "%s = %s accepted", key, bad[i]);
+}
+
+#define CHECK_FILE_VALUES(key, good, bad)                                      \
+	check_file_values(key, good, CMFA_ARRAY_LEN(good), bad,                \
+	    CMFA_ARRAY_LEN(bad))
+
+static void
+test_api_keys(void)
+{
+	static const char *const regions[] = { "eu-west-1", "us-gov-west-1",
+		"local" };
+	static const char *const bad_regions[] = { "EU-WEST-1", "-eu", "eu-",
+		"eu_west", "eu west",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaa" };
+	static const char *const pools[] = { "eu-west-1_AbC123", "local_pool",
+		"a_b_c9" };
+	static const char *const bad_pools[] = { "nounderscore", "_abc",
+		"eu-west-1_", "eu-west-1_a-b", "eu west_1",
+		"x_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+	static const char *const users[] = { "cognito-sync", "_sync", "sync$" };
+	static const char *const bad_users[] = { "-x", "a b", "a,b", "a:b" };
+	static const char *const lists[] = { "ansible", "ansible,deploy",
+		"a,b,c" };
+	static const char *const bad_lists[] = { ",", "a,", ",a", "a,,b",
+		"a b" };
+	static const char *const rps[] = { "1", "20", "100" };
+	static const char *const bad_rps[] = { "0", "101", "-1", "1.5" };
+	struct cmfa_config c;
+	char err[256];
+
+	CHECK_FILE_VALUES("region", regions, bad_regions);
+	CHECK_FILE_VALUES("user_pool_id", pools, bad_pools);
+	CHECK_FILE_VALUES("sync_user", users, bad_users);
+	CHECK_FILE_VALUES("allow_system_users", lists, bad_lists);
+	CHECK_FILE_VALUES("sync_max_rps", rps, bad_rps);
+
+	cmfa_config_defaults(&c);
+	CHECK_INT_EQ(c.sync_max_rps, CMFA_CONFIG_RPS_DEFAULT);
+	CHECK(!c.share_cognito_totp && !c.ec2_metadata_disabled);
+	CHECK_STR_EQ(c.region, "");
+	CHECK_INT_EQ(parse1("region", "eu-west-1", &c), CMFA_OK);
+	CHECK_STR_EQ(c.region, "eu-west-1");
+
+	/* the module's arguments never carry cognito-mfa's settings */
+	CHECK_INT_EQ(cmfa_config_set(&c, "region", 6, "eu-west-1", 9, err,
+	                 sizeof(err)),
+	    CMFA_ERR_PARSE);
+	CHECK(strstr(err, "only in the config file") != NULL);
+	CHECK_INT_EQ(cmfa_config_set(&c, "share_cognito_totp", 18, "yes", 3,
+	                 err, sizeof(err)),
+	    CMFA_ERR_PARSE);
+
+	/* D12: an attribute users may edit never names Linux accounts */
+	CHECK_INT_EQ(parse1("map_attribute", "preferred_username", &c),
+	    CMFA_ERR_PARSE);
+	CHECK_INT_EQ(parse1("map_attribute", "sub", &c), CMFA_OK);
+	{
+		static const char t[] = "map_attribute = custom:linux_user\n"
+		                        "map_attribute_admin_only = yes\n";
+
+		CHECK_INT_EQ(cmfa_config_parse(t, strlen(t), &c, err,
+		                 sizeof(err)),
+		    CMFA_OK);
+		CHECK_STR_EQ(c.map_attribute, "custom:linux_user");
+	}
+}
+
 static void
 test_set_errors(void)
 {
@@ -598,6 +690,7 @@ TEST_MAIN_BEGIN("test_config")
 	RUN(test_key_choices);
 	RUN(test_key_numbers);
 	RUN(test_key_groups);
+	RUN(test_api_keys);
 	RUN(test_set_errors);
 	RUN(test_parse_file);
 	RUN(test_parse_errors);
