@@ -263,6 +263,9 @@ struct cmfa_aws_settings {
 	const char *fallback_region; /* when nothing else names one (the
 					sync: its pool id's prefix) */
 	const char *endpoint_url;    /* --endpoint-url: Cognito's endpoint */
+	/* config sts_endpoint_url; else AWS_ENDPOINT_URL_STS, else
+	 * https://sts.<region>.amazonaws.com */
+	const char *sts_endpoint_url;
 	const char *shared_credentials_file; /* config; else env, ~/.aws */
 	const char *config_file;             /* config; else env, ~/.aws */
 	bool imds_disabled;                  /* config ec2_metadata_disabled */
@@ -280,12 +283,16 @@ const char *cmfa_aws_getenv(const struct cmfa_aws_settings *s,
     const char *name);
 
 /*
- * Shared config / credentials files (INI as botocore reads them): the
- * value of key in section, the first match, trimmed; nested sub-sections
- * ("s3 =" followed by indented lines) skipped; comments '#' and ';' at
- * line start.  CMFA_ERR_NOTFOUND when absent, CMFA_ERR_PARSE on a
- * malformed file, CMFA_ERR_TOOBIG when the value does not fit.  Pure;
- * fuzzed (fuzz_ini).
+ * Shared config / credentials files (INI as botocore reads them, through
+ * Python's strict RawConfigParser; aws/ini.c has the rules): the value of
+ * key in section, trimmed, continuation lines joined with LF; key names
+ * compared case-insensitively (configparser lowercases them); [DEFAULT]
+ * inherited; nested sub-sections ("s3 =" followed by indented lines) are
+ * no value; comments '#' and ';' at line start.  CMFA_ERR_NOTFOUND when
+ * absent, CMFA_ERR_PARSE on a file botocore refuses (a bad line, a
+ * duplicate section or key, invalid UTF-8), CMFA_ERR_TOOBIG when the
+ * value does not fit; out is written only on success.  Pure; fuzzed
+ * (fuzz_ini).
  */
 enum cmfa_err cmfa_ini_get(const char *text, size_t len, const char *section,
     const char *key, char *out, size_t outsz);
@@ -299,9 +306,11 @@ struct cmfa_aws; /* settings, region, endpoint, credentials, connections,
 /*
  * Resolve the region (and with it the endpoint) now; credentials are
  * resolved at the first signed call and refreshed before they expire
- * (10 minutes before, or at once for shorter-lived ones; and once after
- * an ExpiredTokenException).  s is copied (its strings too).
- * On failure err says why (NOREGION, CONFIG).
+ * (when less than min(10 minutes, a quarter of their lifetime) is left;
+ * and once after an ExpiredTokenException).  s is copied (its strings
+ * too).  On failure err says why (NOREGION, CONFIG; a malformed
+ * --endpoint-url is TRANSPORT "Invalid endpoint: URL", exit 255 as in
+ * the AWS CLI).
  */
 enum cmfa_err cmfa_aws_open(const struct cmfa_aws_settings *s,
     struct cmfa_aws **out, struct cmfa_aws_error *err);

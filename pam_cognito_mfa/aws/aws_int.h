@@ -36,6 +36,8 @@ struct cmfa_aws {
 
 	bool have_creds;
 	struct cmfa_aws_credentials creds;
+	int64_t creds_refresh_at; /* client.c: refetch from then on (when
+				     creds.expiration is set) */
 
 	int retry_tokens;
 	struct cmfa_aws_rate rates[CMFA_AWS_OPS_MAX];
@@ -55,14 +57,17 @@ enum cmfa_err cmfa_aws_creds_resolve(struct cmfa_aws *a,
 /*
  * The region (aws/region.c, COGNITO.md 6.3): --region, config region,
  * AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then instance
- * metadata (unless disabled).  Also settles a->profile,
- * a->shared_credentials_file, a->config_file and a->max_attempts.
- * err NOREGION when none.
+ * metadata (unless disabled), then s.fallback_region.  Also settles
+ * a->profile, a->shared_credentials_file, a->config_file and
+ * a->max_attempts.  err NOREGION when none; CONFIG for a named profile
+ * found in neither file, a file botocore cannot parse, a bad
+ * max_attempts or region.
  */
 enum cmfa_err cmfa_aws_region_resolve(struct cmfa_aws *a,
     struct cmfa_aws_error *err);
 
-/* Read a shared file (size-capped); CMFA_ERR_NOTFOUND when missing. */
+/* Read a shared file ("~/" expanded, a regular file of at most 1 MiB);
+ * CMFA_ERR_NOTFOUND when missing. */
 enum cmfa_err cmfa_aws_read_shared(const char *path, struct cmfa_buf *out);
 
 #endif /* CMFA_AWS_INT_H */

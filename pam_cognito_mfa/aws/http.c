@@ -10,14 +10,18 @@
  * "Expect: 100-continue" and "Accept" headers are removed: what is sent
  * is what was signed, plus Content-Length and User-Agent.
  *
- * The read timeout is the AWS CLI's socket read timeout: a transfer with
- * no byte received for that long fails (LOW_SPEED 1 byte/s over the
- * timeout, in whole seconds, at least 1).
+ * The read timeout is the AWS CLI's socket read timeout: once connected,
+ * a transfer with no byte sent or received for that long fails.  It is
+ * kept by the progress callback (libcurl calls it at least once a second)
+ * rather than by LOW_SPEED_LIMIT, whose speed is averaged over several
+ * seconds, so the request's own upload hid a silent server for up to
+ * five seconds more than the timeout.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -97,6 +101,42 @@ cmfa_http_resp_free(struct cmfa_http_resp *r)
 	cmfa_buf_free(&r->body);
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The read timeout: no byte either way for x->read_timeout_ms, once the
+ * connection is up (the connect timeout covers the time before). */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	struct cmfa_http_xfer *x = arg;
+	curl_off_t pre = 0;
+	int64_t now = mono_ms();
+
+	(void)dltotal;
+	(void)ultotal;
+	(void)curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	if (pre == 0 || x->last_ms == 0 || dlnow != x->last_dl ||
+	    ulnow != x->last_ul) {
+		x->last_dl = dlnow;
+		x->last_ul = ulnow;
+		x->last_ms = now;
+		return 0;
+	}
+	if (now - x->last_ms >= x->read_timeout_ms) {
+		x->read_timed_out = true;
+		return 1; /* abort */
+	}
+	return 0;
+}
+
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
@@ -122,6 +162,7 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	size_t len = size * n, nl, vl;
 	const char *colon = memchr(p, ':', len), *v;
 
+	x->last_ms = mono_ms(); /* an answer is coming in */
 	if (colon == NULL)
 		return len;
 	nl = (size_t)(colon - p);
@@ -161,6 +202,12 @@ header_ok(const char *s)
 void
 cmfa_http_xfer_release(struct cmfa_http_xfer *x)
 {
+	struct curl_slist *l;
+
+	/* The list holds X-Amz-Security-Token: wipe before freeing. */
+	for (l = x->headers; l != NULL; l = l->next)
+		if (l->data != NULL)
+			cmfa_memzero(l->data, strlen(l->data));
 	curl_slist_free_all(x->headers);
 	x->headers = NULL;
 }
@@ -182,6 +229,7 @@ cmfa_http_xfer_setup(CURL *easy, const struct cmfa_http_opts *o,
 	cmfa_buf_init(&out->body,
 	    r->max_response ? r->max_response : CMFA_HTTP_MAX_RESPONSE);
 	x->resp = out;
+	x->easy = easy;
 	x->max = r->max_response ? r->max_response : CMFA_HTTP_MAX_RESPONSE;
 	if (r->method == NULL || r->url == NULL || r->nheaders > HEADER_MAX ||
 	    (strncmp(r->url, "https://", 8) != 0 &&
@@ -229,9 +277,10 @@ cmfa_http_xfer_setup(CURL *easy, const struct cmfa_http_opts *o,
 	(void)curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, cto);
 	if (r->timeout_ms > 0)
 		(void)curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, r->timeout_ms);
-	(void)curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	(void)curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
-	    rto / 1000 > 0 ? rto / 1000 : 1L);
+	x->read_timeout_ms = rto;
+	(void)curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+	(void)curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+	(void)curl_easy_setopt(easy, CURLOPT_XFERINFODATA, x);
 	(void)curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
 	(void)curl_easy_setopt(easy, CURLOPT_WRITEDATA, x);
 	(void)curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -284,6 +333,10 @@ cmfa_http_xfer_finish(CURL *easy, int code, struct cmfa_http_xfer *x)
 	case CURLE_OPERATION_TIMEDOUT:
 		out->fail = CMFA_HTTP_TIMEOUT;
 		break;
+	case CURLE_ABORTED_BY_CALLBACK:
+		out->fail =
+		    x->read_timed_out ? CMFA_HTTP_TIMEOUT : CMFA_HTTP_OTHER;
+		break;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
@@ -306,6 +359,8 @@ cmfa_http_xfer_finish(CURL *easy, int code, struct cmfa_http_xfer *x)
 	msg = x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(rc);
 	if (out->fail == CMFA_HTTP_TOOBIG)
 		msg = "response larger than its cap";
+	if (x->read_timed_out)
+		msg = "Read timed out: no data for the read timeout";
 	cmfa_sanitize(out->fail_msg, sizeof(out->fail_msg), msg, strlen(msg));
 	return CMFA_OK;
 }

@@ -20,6 +20,12 @@ struct cmfa_http_xfer {
 	size_t max;
 	bool toobig, nomem;
 	char errbuf[CURL_ERROR_SIZE];
+	/* the read timeout (progress callback) */
+	CURL *easy;
+	long read_timeout_ms;
+	int64_t last_ms; /* monotonic ms of the last byte either way */
+	curl_off_t last_dl, last_ul;
+	bool read_timed_out;
 };
 
 /* Set easy up for r (curl_easy_reset first); out is initialised. */
