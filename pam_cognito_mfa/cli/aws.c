@@ -76,16 +76,18 @@ cmfa_cli_aws_fail(struct cmfa_cli *cli, const char *api,
 		    "Unable to locate credentials. You can configure "
 		    "credentials by running \"aws configure\".");
 	case CMFA_AWSERR_CONFIG:
-		return cmfa_cli_fail(cli, CMFA_ERR_INVAL, CMFA_FAIL_CONFIG,
+		/* the AWS CLI exits 255 for these (a profile that does not
+		 * exist, partial credentials, a credential source failing):
+		 * botocore raises them outside its configuration errors */
+		return cmfa_cli_fail(cli, CMFA_ERR_INVAL, CMFA_FAIL_PYTHON,
 		    "%s", err->message);
 	case CMFA_AWSERR_SERVICE:
 		if (cli->fail == CMFA_FAIL_NONE) {
 			snprintf(cli->fail_api, sizeof(cli->fail_api), "%s",
 			    api);
+			cli->fail_max_retries = err->max_retries;
 			cli->fail_retries =
-			    err->max_retries && err->attempts > 1
-			    ? (int)err->attempts - 1
-			    : 0;
+			    err->attempts > 1 ? (int)err->attempts - 1 : 0;
 		}
 		return cmfa_cli_service_error(cli, err->type, "%s",
 		    err->message);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmfa_cli.h"
+#include "cli_int.h"
 
 void
 cmfa_cli_usage(FILE *f)
@@ -34,7 +35,10 @@ cmfa_cli_help(FILE *f)
 	      "--cli-input-json,\n"
 	      "--generate-cli-skeleton, the same output and exit codes.  "
 	      "They act on the\n"
-	      "local store, with Cognito's validation rules.\n"
+	      "local store, with Cognito's validation rules, or on the "
+	      "Amazon Cognito API\n"
+	      "(see Target below).  [local]: cognito-mfa's own commands, "
+	      "always local.\n"
 	      "\n"
 	      "Commands:\n",
 	    f);
@@ -60,10 +64,23 @@ cmfa_cli_help(FILE *f)
 	      "  --debug             say what is done (never a secret)\n"
 	      "  --version, --help\n"
 	      "\n"
-	      "--endpoint-url and --region select the Amazon Cognito API, "
-	      "which this\n"
-	      "version cannot call yet: they are refused (exit 253) unless "
-	      "--local is given.\n"
+	      "Target: the Amazon Cognito API when --endpoint-url or --region "
+	      "is given, or\n"
+	      "the config names region or user_pool_id; else the local store. "
+	      " --local forces\n"
+	      "the local store.  Environment variables and AWS profiles never "
+	      "switch the\n"
+	      "target; once it is the API they supply credentials and the "
+	      "region, as for\n"
+	      "the AWS CLI.  API options: --endpoint-url URL, --region R, "
+	      "--profile P,\n"
+	      "--ca-bundle FILE, --no-verify-ssl, --cli-connect-timeout S, "
+	      "--cli-read-timeout S,\n"
+	      "--no-paginate.  list-users pages as the AWS CLI does "
+	      "(--max-items,\n"
+	      "--starting-token, --page-size).  Access tokens, sessions and "
+	      "codes stay out\n"
+	      "of the process list through --cli-input-json file://FILE.\n"
 	      "\n"
 	      "Exit codes: 0 success; 252 bad syntax, option or parameter; "
 	      "253 configuration,\n"
@@ -116,6 +133,11 @@ cmfa_cli_help_op(FILE *f, const struct cmfa_cli_op *op)
 			    m->required ? "" : "[", m->cli,
 			    m->required ? "" : "]");
 	}
+	if (cmfa_cli_pages(op))
+		fputs("    [--starting-token <value>]\n"
+		      "    [--page-size <value>]\n"
+		      "    [--max-items <value>]\n",
+		    f);
 	fputs("    [--cli-input-json <value>]\n"
 	      "    [--generate-cli-skeleton <input|output>]\n",
 	    f);

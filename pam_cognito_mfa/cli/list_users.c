@@ -18,9 +18,8 @@
  *  - a record that does not parse is left out, with a warning on
  *    stderr (admin-delete-user removes it).
  *
- * The AWS CLI pages through ListUsers on its own (--max-items,
- * --starting-token, --page-size); cognito-mfa does not: without --limit
- * every user is on the one page.
+ * The AWS CLI's own paging (--max-items, --starting-token, --page-size)
+ * runs over these pages in cli/paginate.c, as over the API's.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -120,8 +119,7 @@ user_names(struct cmfa_cli *cli, char ***names, size_t *count)
 
 	*names = NULL;
 	*count = 0;
-	if ((e = cmfa_dir_open(cli->store.dirfd, "users", cli->owner, &fd)) !=
-	    CMFA_OK)
+	if ((e = cmfa_store_users_dir(&cli->store, &fd)) != CMFA_OK)
 		return cmfa_cli_store_error(cli, e, "users/");
 	if ((d = fdopendir(fd)) == NULL) {
 		(void)close(fd);
@@ -417,8 +415,9 @@ const struct cmfa_cli_op cmfa_cli_op_list_users = {
 	        "phone_number, name, given_name, family_name, "
 	        "preferred_username, sub,\ncognito:user_status, status "
 	        "(\"Enabled\" / \"Disabled\").  --limit 1..60 with\n"
-	        "--pagination-token pages; without --limit every user is "
-	        "listed (the AWS\nCLI's own --max-items / --starting-token "
-	        "are not offered).",
+	        "--pagination-token is one page; without them every user is "
+	        "listed, or\n--max-items N of them and a NextToken for "
+	        "--starting-token, as the AWS\nCLI pages (--page-size: users "
+	        "per request).",
 	.run = run,
 };

@@ -301,6 +301,19 @@ static const struct cmfa_cli_member set_pref_req_m[] = {
 STRUCT(cmfa_cs_set_pref_req, "AdminSetUserMFAPreferenceRequest",
     set_pref_req_m);
 
+/* the user's own: the Cognito API only (the AccessToken names the user) */
+static const struct cmfa_cli_member set_user_pref_req_m[] = {
+	{ "SMSMfaSettings", "sms-mfa-settings", &s_sms_settings, false },
+	{ "SoftwareTokenMfaSettings", "software-token-mfa-settings",
+	    &s_totp_settings, false },
+	{ "EmailMfaSettings", "email-mfa-settings", &s_email_settings, false },
+	{ "WebAuthnMfaSettings", "web-authn-mfa-settings", &s_webauthn_settings,
+	    false },
+	{ "AccessToken", "access-token", &s_token, true },
+};
+STRUCT(cmfa_cs_set_user_pref_req, "SetUserMFAPreferenceRequest",
+    set_user_pref_req_m);
+
 /* local: the model's request plus Username */
 static const struct cmfa_cli_member associate_req_m[] = {
 	{ "AccessToken", "access-token", &s_token, false },

@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli-errors.sh BUILD: cognito-mfa's command line as a whole: global
 # options anywhere, help and version, the target rule (--endpoint-url /
-# --region refused, --local), the config file and the store as 253s,
+# --region select the API, --local), the config file and the store as 253s,
 # every exit code (0 252 253 254 255) with its message layout,
 # --generate-cli-skeleton for every command, and secrets kept out of
 # messages and debug lines.
@@ -89,10 +89,26 @@ okrc harmless_aws_globals 0 isjson
 # ---------------------------------------------------------------------------
 # the target (DESIGN.md D9)
 
-c get-user-pool-mfa-config --user-pool-id $P --endpoint-url http://127.0.0.1:9
-okrc endpoint_url_253 253 grep -q -- '--endpoint-url selects the Amazon Cognito API' "$tmp/err"
-c get-user-pool-mfa-config --user-pool-id $P --region us-east-1
-okrc region_253 253 grep -q -- '--region selects the Amazon Cognito API' "$tmp/err"
+# --endpoint-url / --region select the API (tests/sh/api-*.sh run it);
+# here nothing names a region or credentials and instance metadata is
+# off, so the API's first step fails (253) before any request is sent
+capi() {
+	env -u AWS_REGION -u AWS_DEFAULT_REGION -u AWS_PROFILE \
+		-u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
+		-u AWS_SESSION_TOKEN AWS_CONFIG_FILE=/dev/null \
+		AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+		AWS_EC2_METADATA_DISABLED=true HOME="$tmp" \
+		"$cli" --store "$S" --config "$tmp/noimds.conf" --debug "$@" \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+echo 'ec2_metadata_disabled = yes' >"$tmp/noimds.conf"
+capi get-user-pool-mfa-config --user-pool-id $P --endpoint-url http://127.0.0.1:9
+okrc endpoint_url_selects_api 253 grep -q 'target: the Amazon Cognito API (--endpoint-url)' "$tmp/err"
+okrc endpoint_url_no_region 253 grep -q '^You must specify a region' "$tmp/err"
+capi get-user-pool-mfa-config --user-pool-id $P --region us-east-1
+okrc region_selects_api 253 grep -q 'target: the Amazon Cognito API (--region)' "$tmp/err"
+okrc region_no_credentials 253 grep -q '^Unable to locate credentials' "$tmp/err"
 c --local get-user-pool-mfa-config --user-pool-id $P --region us-east-1 \
 	--endpoint-url http://127.0.0.1:9
 okrc local_wins 0 isjson

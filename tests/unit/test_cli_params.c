@@ -456,7 +456,7 @@ test_every_command_described(void)
 		if (f != NULL)
 			cmfa_cli_help_op(f, op);
 	}
-	CHECK(i == 14);
+	CHECK(i == 17);
 	if (f != NULL)
 		fclose(f);
 }
