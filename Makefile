@@ -16,6 +16,7 @@ VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 LOCALSTATEDIR ?= /var/lib
 PAM_LIBDIR := $(shell pkg-config --variable=libdir pam 2>/dev/null)
@@ -207,6 +208,7 @@ deps:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends $$missing; \
 	rc=$$?; [ -z "$$guard" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc
+	@sh tests/cognito-local/setup.sh
 
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(BINDIR)
@@ -225,6 +227,13 @@ install: all
 		$(DESTDIR)$(MANDIR)/man5/cognito-mfa.conf.5
 	install -m 0644 doc/pam_cognito_mfa.8 \
 		$(DESTDIR)$(MANDIR)/man8/pam_cognito_mfa.8
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|^ExecStart=/usr/bin/cognito-mfa |ExecStart=$(BINDIR)/cognito-mfa |' \
+		conf/systemd/cognito-mfa-sync.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/cognito-mfa-sync.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/cognito-mfa-sync.service
+	install -m 0644 conf/systemd/cognito-mfa-sync.timer \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/cognito-mfa-sync.timer
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_cognito_mfa.so
@@ -232,6 +241,8 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/cognito-mfa.1 \
 		$(DESTDIR)$(MANDIR)/man5/cognito-mfa.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/pam_cognito_mfa.8
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/cognito-mfa-sync.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/cognito-mfa-sync.timer
 	@echo "left in place: $(SYSCONFDIR)/cognito-mfa (configuration) and" \
 		"$(LOCALSTATEDIR)/cognito-mfa (store: TOTP secrets, state)"
 

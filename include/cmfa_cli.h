@@ -58,6 +58,7 @@
 #define CMFA_EXIT_CONFIG 253  /* config file, store, target */
 #define CMFA_EXIT_SERVICE 254 /* the "service" (store + model) refused */
 #define CMFA_EXIT_OTHER 255   /* anything else */
+#define CMFA_EXIT_CHECK 2     /* status: stale cache or failed sync */
 
 /* How a failure is reported; one table maps each to an exit code. */
 enum cmfa_cli_fail {
@@ -71,7 +72,12 @@ enum cmfa_cli_fail {
 	CMFA_FAIL_SERVICE,    /* "An error occurred (T) when calling ..." */
 	CMFA_FAIL_PYTHON,     /* a bare message, exit 255 (the AWS CLI's
 				 uncaught ValueError of int("x")) */
-	CMFA_FAIL_INTERNAL    /* "cognito-mfa: internal error: M" (255) */
+	CMFA_FAIL_INTERNAL,   /* "cognito-mfa: internal error: M" (255) */
+	CMFA_FAIL_ARGS,       /* "M" alone, 252 (awscli's own
+				 ParamValidationError: paging options) */
+	CMFA_FAIL_CHECK       /* "M" alone, exit 2 (CMFA_EXIT_CHECK): a
+				 health check failed (status; Nagios
+				 CRITICAL), the output still printed */
 };
 
 int cmfa_cli_exit_code(enum cmfa_cli_fail f);
@@ -206,6 +212,10 @@ struct cmfa_cli_op {
 	 * timestamps), NULL or {} for none.  Failures via cmfa_cli_fail. */
 	enum cmfa_err (
 	    *run)(struct cmfa_cli *cli, const cJSON *req, cJSON **resp);
+	/* The same against the Cognito API (D9; never for local_only);
+	 * NULL: cli/api.c sends the request as it is to `api`. */
+	enum cmfa_err (
+	    *run_api)(struct cmfa_cli *cli, const cJSON *req, cJSON **resp);
 };
 
 /* The command table (cli/commands.c), NULL-terminated. */
@@ -242,10 +252,11 @@ struct cmfa_cli {
 
 	/* the failure to report */
 	enum cmfa_cli_fail fail;
-	char fail_type[64];   /* SERVICE: exception name */
-	char fail_param[160]; /* PARAM: "--user-pool-id" */
-	char fail_api[64];    /* SERVICE: the operation when not op->api */
-	int fail_retries;     /* SERVICE: "(reached max retries: N)" */
+	char fail_type[64];    /* SERVICE: exception name */
+	char fail_param[160];  /* PARAM: "--user-pool-id" */
+	char fail_api[64];     /* SERVICE: the operation when not op->api */
+	int fail_retries;      /* SERVICE: "(reached max retries: N)" */
+	bool fail_max_retries; /* ... printed even for N = 0 */
 	struct cmfa_buf fail_msg;
 };
 
@@ -386,7 +397,8 @@ enum cmfa_err cmfa_cli_pool_read(struct cmfa_cli *cli,
 /* A member of a validated request, or NULL. */
 const char *cmfa_cli_req_str(const cJSON *req, const char *name);
 
-/* Refuse the Cognito API (D9): exit 253 with a message naming what. */
+/* Refuse what only the Cognito API takes (--access-token, --session) in
+ * the local store (D9): exit 253 with a message naming what. */
 enum cmfa_err cmfa_cli_api_refused(struct cmfa_cli *cli, const char *what);
 
 /* An AdminGetUser record as a UserType (ListUsers, AdminCreateUser). */

@@ -166,8 +166,16 @@ struct cmfa_user {
 	const char *email;
 	bool phone_verified; /* phone_number_verified == "true" */
 	bool email_verified; /* email_verified == "true" */
+	/* the sync's removed record (core/user.c): the user left the pool */
+	bool removed;               /* CmfaRemovedFromPool present */
+	int64_t removed_at;         /* its value: epoch seconds */
+	const char *removed_reason; /* CmfaRemovedReason or NULL */
 	cJSON *doc;
 };
+
+/* The removed record's members (see core/user.c for the format). */
+#define CMFA_USER_REMOVED_MEMBER "CmfaRemovedFromPool"
+#define CMFA_USER_REMOVED_REASON "CmfaRemovedReason"
 
 /*
  * Parse a cached AdminGetUser response.  Username required (1..128,

@@ -19,6 +19,20 @@
  * are atomic (temp + fsync + rename + directory fsync).  The sync time of
  * a cached object is its file's mtime (a sync rewrites unchanged files).
  *
+ * With a sync user (config sync_user; store/syncown.c) the store is
+ * SHARED with it (cmfa_store_share, by root):
+ *
+ *   /                 root:<sync user's primary group> 1770 (sticky)
+ *   format            root:root 0644
+ *   pool.json         <sync user> 0600  (user-pool.json, sync-status.json
+ *                     the same)
+ *   users/            <sync user> 0700, records <sync user> 0600
+ *   totp/ pending/ state/ lock/   root:root 0700, as always
+ *
+ * and the synced objects (pool.json, user-pool.json, sync-status.json,
+ * users/, users/<u>.json) are trusted when they belong to root or to the
+ * sync user; every other entry stays root's only.
+ *
  * Users: every function taking a user name checks cmfa_username_valid()
  * first (CMFA_ERR_INVAL).  The name is a file name, so the set is narrow:
  * Cognito user names outside it are skipped by the sync (and reported).
@@ -51,11 +65,14 @@
 #endif
 #define CMFA_STORE_DEFAULT_POOL "{\"MfaConfiguration\":\"OFF\"}"
 #define CMFA_USERNAME_MAX 64
-#define CMFA_STORE_SECRET_MAX 256 /* bytes of a totp/ or pending/ file */
+#define CMFA_STORE_SECRET_MAX 256    /* bytes of a totp/ or pending/ file */
+#define CMFA_STORE_SHARED_MODE 01770 /* the root shared with sync_user */
 
 struct cmfa_store {
 	int dirfd;           /* the root, O_RDONLY | O_DIRECTORY; -1 closed */
 	uid_t owner;         /* every file and directory belongs to it */
+	uid_t sync_owner;    /* also trusted for the synced objects (below);
+				(uid_t)-1: nobody else (cmfa_store_open) */
 	char path[PATH_MAX]; /* for messages only; never reopened */
 };
 
@@ -83,14 +100,82 @@ enum cmfa_err cmfa_store_init(const char *path, uid_t owner);
  * from /), then the format file: missing -> CMFA_ERR_NOTFOUND (not a
  * store: run init), anything but "1\n" -> CMFA_ERR_VERSION.  On failure
  * *st is left closed (dirfd -1), so cmfa_store_close() is always safe
- * after cmfa_store_open().
+ * after cmfa_store_open().  No sync owner (cmfa_store_open_sync with -1).
  */
 enum cmfa_err cmfa_store_open(struct cmfa_store *st, const char *path,
     uid_t owner);
 
+/*
+ * The same, with sync_uid as the sync owner (config sync_user, resolved
+ * by the caller with cmfa_store_resolve_user; (uid_t)-1: none).  Besides
+ * the ordinary root (owner's or root's, writable by neither group nor
+ * other), a SHARED root is accepted: the owner's or root's, with the
+ * sticky bit, group == sync_uid's primary group (getpwuid_r; never gid
+ * 0), no other write.  Group write without the sticky bit, or with any
+ * other group, or other write: CMFA_ERR_UNTRUSTED.  A sync_uid of root,
+ * of the owner, or of no passwd entry shares nothing (fail closed: a
+ * shared root is then refused).
+ */
+enum cmfa_err cmfa_store_open_sync(struct cmfa_store *st, const char *path,
+    uid_t owner, uid_t sync_uid);
+
 /* Close the root fd; safe to call twice.  (A struct never passed to
  * cmfa_store_open() must have dirfd -1, not 0.) */
 void cmfa_store_close(struct cmfa_store *st);
+
+/*
+ * The sync's owner (config sync_user, DESIGN.md D12 / cmfa_config.h).
+ * With a sync owner (cmfa_store_open_sync, or cmfa_store_sync_owner(st,
+ * uid) after a plain open, which shares no root) the synced objects --
+ * pool.json, user-pool.json, sync-status.json, the users/ directory and
+ * users/<u>.json -- are trusted when they belong to uid as well as to
+ * the store owner (a directory: or root, as always).  Nothing else is:
+ * format, totp/, pending/, state/, lock/ stay the owner's (root's).  A
+ * file of any third uid is refused as before.  uid (uid_t)-1 clears it.
+ * cmfa_store_resolve_user: name's uid (getpwnam_r); CMFA_ERR_NOTFOUND
+ * when there is no such user (the caller then trusts nobody else: the
+ * sync user's files are refused, which denies: fail closed).
+ */
+void cmfa_store_sync_owner(struct cmfa_store *st, uid_t uid);
+enum cmfa_err cmfa_store_resolve_user(const char *name, uid_t *uid);
+
+/*
+ * Share the store with the sync user uid (root, before it drops to uid;
+ * cli/sync.c), in this order, each step idempotent: totp/ pending/
+ * state/ lock/ made if missing and set 0700 (the owner's); format 0644;
+ * pool.json, user-pool.json, sync-status.json of the owner chown'ed to
+ * uid:gid 0600 (absent or uid's already: left; a third uid's, a symlink
+ * or a second link: CMFA_ERR_UNTRUSTED); users/ of the owner: its
+ * regular one-link records of the owner, then users/ itself, chown'ed to
+ * uid:gid, users/ 0700 (uid's already: left); last the root: group gid,
+ * mode CMFA_STORE_SHARED_MODE.  gid is uid's primary group.  uid root,
+ * the owner, or gid 0: CMFA_ERR_INVAL.  *what (may be NULL) names the
+ * object a failure is about.  Needs CAP_CHOWN (root).
+ */
+enum cmfa_err cmfa_store_share(const struct cmfa_store *st, uid_t uid,
+    const char **what);
+
+/*
+ * Is the store shared with uid (as cmfa_store_share leaves it)?  The
+ * root's group uid's primary group, group rwx and sticky; users/ uid's;
+ * pool.json, user-pool.json, sync-status.json absent or uid's.  Else
+ * CMFA_ERR_UNTRUSTED, *what (may be NULL) naming the first object that
+ * is not.  For the sync run directly as uid, which cannot fix any.
+ */
+enum cmfa_err cmfa_store_shared_check(const struct cmfa_store *st, uid_t uid,
+    const char **what);
+
+/*
+ * Read a synced object (one of the names above, relative to the root)
+ * with the trust rules above: at most max bytes into *out (the caller's
+ * cmfa_buf_free()), *mtime (may be NULL) its mtime.  Any other path:
+ * CMFA_ERR_INVAL.
+ */
+enum cmfa_err cmfa_store_synced_read(const struct cmfa_store *st,
+    const char *rel, size_t max, struct cmfa_buf *out, int64_t *mtime);
+
+/* Open the users/ directory (the caller closes *fd) by the same rules. */
+enum cmfa_err cmfa_store_users_dir(const struct cmfa_store *st, int *fd);
 
 /* ---------------------------------------------------------------------- */
 /* Cached Cognito objects                                                 */
@@ -339,6 +424,10 @@ struct cmfa_login {
 	int64_t synced; /* the older of pool.json's and the record's mtime */
 	uint8_t key[CMFA_TOTP_KEY_MAX];
 	size_t keylen; /* 0: no active secret */
+	/* in: the sync user's uid (config sync_user, resolved by the
+	 * caller with cmfa_store_resolve_user before cmfa_login_load);
+	 * (uid_t)-1 (cmfa_login_init): none */
+	uid_t sync_owner;
 };
 
 /* What the caller knows that the store does not. */

@@ -17,12 +17,15 @@ const struct cmfa_cli_op *const cmfa_cli_ops[] = {
 	&cmfa_cli_op_admin_delete_user,
 	&cmfa_cli_op_list_users,
 	&cmfa_cli_op_admin_set_user_mfa_preference,
+	&cmfa_cli_op_set_user_mfa_preference,
 	&cmfa_cli_op_associate_software_token,
 	&cmfa_cli_op_verify_software_token,
 	&cmfa_cli_op_admin_remove_software_token,
 	&cmfa_cli_op_admin_reset_user_lockout,
 	&cmfa_cli_op_list_locked_users,
 	&cmfa_cli_op_explain,
+	&cmfa_cli_op_sync,
+	&cmfa_cli_op_status,
 	NULL,
 };
 

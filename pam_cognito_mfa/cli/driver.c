@@ -2,9 +2,12 @@
  * driver.c: one invocation of cognito-mfa, from argv to the exit code.
  *
  *   global options (anywhere on the line) -> the command -> its
- *   parameters (params.c) -> --generate-cli-skeleton input -> the config
- *   and the target (D9) -> botocore's validation (botocore.c) ->
- *   --generate-cli-skeleton output -> the command -> the output.
+ *   parameters (params.c; list-users' paging options, paginate.c) ->
+ *   --generate-cli-skeleton input -> the config and the target (D9,
+ *   api.c) -> botocore's validation (botocore.c) ->
+ *   --generate-cli-skeleton output -> the command on the local store, or
+ *   its operation on the Cognito API (api.c), page by page where the AWS
+ *   CLI pages -> the output.
  *
  * This is the AWS CLI's own order, so that the same mistake gets the
  * same complaint.  Failures are recorded with cmfa_cli_fail() and
@@ -33,6 +36,8 @@ static const int exit_codes[] = {
 	[CMFA_FAIL_SERVICE] = CMFA_EXIT_SERVICE,
 	[CMFA_FAIL_PYTHON] = CMFA_EXIT_OTHER,
 	[CMFA_FAIL_INTERNAL] = CMFA_EXIT_OTHER,
+	[CMFA_FAIL_ARGS] = CMFA_EXIT_PARAM,
+	[CMFA_FAIL_CHECK] = CMFA_EXIT_CHECK,
 };
 
 int
@@ -193,7 +198,7 @@ cmfa_cli_report(struct cmfa_cli *cli)
 	case CMFA_FAIL_SERVICE: {
 		char retries[64] = "";
 
-		if (cli->fail_retries > 0)
+		if (cli->fail_max_retries || cli->fail_retries > 0)
 			snprintf(retries, sizeof(retries),
 			    " (reached max retries: %d)", cli->fail_retries);
 		fprintf(cli->err,
@@ -208,6 +213,8 @@ cmfa_cli_report(struct cmfa_cli *cli)
 	}
 	case CMFA_FAIL_CONFIG:
 	case CMFA_FAIL_PYTHON:
+	case CMFA_FAIL_ARGS:
+	case CMFA_FAIL_CHECK:
 		fprintf(cli->err, "\n%s\n", m);
 		break;
 	case CMFA_FAIL_INTERNAL:
@@ -238,6 +245,7 @@ enum gopt_kind {
 	G_NO_VERIFY_SSL,
 	G_CONNECT_TIMEOUT,
 	G_READ_TIMEOUT,
+	G_NO_PAGINATE,
 	G_IGNORED /* flags of the AWS CLI that change nothing here */
 };
 
@@ -267,13 +275,13 @@ static const struct {
 	 * nothing here, and are accepted so that a script written for the
 	 * AWS CLI runs */
 	{ "--no-cli-pager", G_IGNORED, false },
-	{ "--no-paginate", G_IGNORED, false },
+	{ "--no-paginate", G_NO_PAGINATE, false },
 	{ "--no-sign-request", G_IGNORED, false },
 	{ "--cli-binary-format", G_IGNORED, true },
 };
 
 struct globals {
-	bool help, version;
+	bool help, version, no_paginate;
 	const char *output;
 	const char *command;
 	char **rest; /* the command's arguments */
@@ -395,9 +403,11 @@ parse_globals(struct cmfa_cli *cli, int argc, char **argv, struct globals *g)
 		case G_VERSION:
 			g->version = true;
 			break;
+		case G_NO_PAGINATE:
+			g->no_paginate = true;
+			break;
 		case G_IGNORED:
-			cmfa_cli_debug(cli, "%s ignored (local store)",
-			    gopts[k].name);
+			cmfa_cli_debug(cli, "%s ignored", gopts[k].name);
 			break;
 		}
 	}
@@ -430,6 +440,10 @@ load_config(struct cmfa_cli *cli)
 	snprintf(cli->config_path, sizeof(cli->config_path), "%s", path);
 	err[0] = '\0';
 	e = cmfa_config_load(path, cli->owner, &cli->cfg, err, sizeof(err));
+	/* root's config is trusted by every caller: the sync user reads
+	 * /etc's (cli/sync.c, sync_user) */
+	if (e == CMFA_ERR_UNTRUSTED && cli->owner != 0)
+		e = cmfa_config_load(path, 0, &cli->cfg, err, sizeof(err));
 	if (e == CMFA_ERR_NOTFOUND && cli->config_opt == NULL) {
 		cmfa_config_defaults(&cli->cfg);
 		cmfa_cli_debug(cli, "no %s: defaults", path);
@@ -443,22 +457,29 @@ load_config(struct cmfa_cli *cli)
 	return CMFA_OK;
 }
 
-/* The API target is not implemented: refuse it before anything runs. */
+/*
+ * The target (D9, cli/api.c): the API or the local store; nothing to
+ * refuse here any more, only to say which, for --debug.
+ */
 static enum cmfa_err
 check_target(struct cmfa_cli *cli)
 {
-	if (cli->local) {
-		if (cli->endpoint_url != NULL || cli->region != NULL)
-			cmfa_cli_debug(cli,
-			    "--local: --endpoint-url / --region ignored");
+	bool asked = cli->endpoint_url != NULL || cli->region != NULL ||
+	    cli->cfg.region[0] != '\0' || cli->cfg.user_pool_id[0] != '\0';
+
+	if (cmfa_cli_target_api(cli)) {
+		cmfa_cli_debug(cli, "target: the Amazon Cognito API (%s)",
+		    cmfa_cli_target_why(cli));
 		return CMFA_OK;
 	}
-	if (cli->endpoint_url != NULL)
-		return cmfa_cli_api_refused(cli, "--endpoint-url");
-	if (cli->region != NULL)
-		return cmfa_cli_api_refused(cli, "--region");
-	/* a config naming region / user_pool_id will select the API too
-	 * (D9); the config parser has no such keys yet */
+	if (asked && cli->local)
+		cmfa_cli_debug(cli, "target: the local store (--local)");
+	else if (asked)
+		cmfa_cli_debug(cli,
+		    "target: the local store (%s is cognito-mfa's own)",
+		    cli->op->name);
+	else
+		cmfa_cli_debug(cli, "target: the local store");
 	return CMFA_OK;
 }
 
@@ -466,10 +487,14 @@ enum cmfa_err
 cmfa_cli_api_refused(struct cmfa_cli *cli, const char *what)
 {
 	return cmfa_cli_fail(cli, CMFA_ERR_INVAL, CMFA_FAIL_CONFIG,
-	    "%s selects the Amazon Cognito API, which this version of "
-	    "cognito-mfa cannot call yet.  Without it (or with --local) the "
-	    "command acts on the local store.",
-	    what);
+	    "%s is for the Amazon Cognito API, but the target is the local "
+	    "store (%s).  On the local store, name the user with --username; "
+	    "for the API, give --endpoint-url or --region, or set region or "
+	    "user_pool_id in the config.",
+	    what,
+	    cli->local ? "--local"
+	               : "no --endpoint-url or --region, and the config "
+	                 "names no region or user_pool_id");
 }
 
 /* A copy of v with every value of a secret member replaced. */
@@ -523,8 +548,27 @@ print_buf(struct cmfa_cli *cli, const struct cmfa_buf *b)
 	return CMFA_OK;
 }
 
+/* The paginator's NextToken as the AWS CLI's text output shows it. */
 static enum cmfa_err
-print_response(struct cmfa_cli *cli, const cJSON *resp)
+text_next_token(const char *next, struct cmfa_buf *b)
+{
+	cJSON *o, *in;
+	enum cmfa_err e;
+
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    (in = cJSON_AddObjectToObject(o, "NextToken")) == NULL ||
+	    cJSON_AddStringToObject(in, "NextToken", next) == NULL) {
+		cJSON_Delete(o);
+		return CMFA_ERR_NOMEM;
+	}
+	e = cmfa_cli_text_dump(o, b);
+	cJSON_Delete(o);
+	return e;
+}
+
+/* The response (and the paginator's NextToken, may be NULL). */
+static enum cmfa_err
+print_response(struct cmfa_cli *cli, const cJSON *resp, const char *next)
 {
 	struct cmfa_buf b;
 	cJSON *shown = NULL;
@@ -535,6 +579,12 @@ print_response(struct cmfa_cli *cli, const cJSON *resp)
 	if ((e = cmfa_cli_present(resp, cli->op->output, &shown)) != CMFA_OK)
 		return cmfa_cli_fail(cli, e, CMFA_FAIL_INTERNAL,
 		    "out of memory");
+	if (next != NULL && cli->format == CMFA_OUT_JSON &&
+	    cJSON_AddStringToObject(shown, "NextToken", next) == NULL) {
+		cJSON_Delete(shown);
+		return cmfa_cli_fail(cli, CMFA_ERR_NOMEM, CMFA_FAIL_INTERNAL,
+		    "out of memory");
+	}
 	cmfa_buf_init(&b, 64u * 1024u * 1024u);
 	if (shown->child == NULL && cJSON_IsObject(shown))
 		e = CMFA_OK; /* the AWS CLI prints nothing for {} */
@@ -542,7 +592,9 @@ print_response(struct cmfa_cli *cli, const cJSON *resp)
 		e = cmfa_cli_text_dump(shown, &b);
 	else
 		e = cmfa_cli_json_dump(shown, true, &b);
-	cJSON_Delete(shown);
+	if (e == CMFA_OK && next != NULL && cli->format == CMFA_OUT_TEXT)
+		e = text_next_token(next, &b);
+	cmfa_cli_json_wipe_delete(shown); /* SecretCode */
 	if (e != CMFA_OK)
 		e = cmfa_cli_fail(cli, e, CMFA_FAIL_INTERNAL,
 		    "cannot format the output");
@@ -578,13 +630,109 @@ op_help_word(const struct globals *g)
 	return g->nrest > 0 && strcmp(g->rest[0], "help") == 0;
 }
 
+typedef enum cmfa_err (*run_fn)(struct cmfa_cli *, const cJSON *, cJSON **);
+
+/* What runs the request: the command itself, or the API (D9). */
+static run_fn
+runner(const struct cmfa_cli *cli)
+{
+	if (!cmfa_cli_target_api(cli))
+		return cli->op->run;
+	return cli->op->run_api != NULL ? cli->op->run_api : cmfa_cli_api_run;
+}
+
+/* The validated request run, paged as the AWS CLI pages it. */
+static enum cmfa_err
+execute(struct cmfa_cli *cli, const cJSON *req,
+    const struct cmfa_cli_paging *pg, bool paging, cJSON **resp, char **next)
+{
+	enum cmfa_err e;
+
+	if (paging)
+		e = cmfa_cli_paginate(cli, pg, req, runner(cli), resp, next);
+	else
+		e = runner(cli)(cli, req, resp);
+	if (e != CMFA_OK) {
+		/* explain shows what it found before it reports why the
+		 * module would fail */
+		if (*resp != NULL && cli->fail == CMFA_FAIL_SERVICE)
+			(void)print_response(cli, *resp, NULL);
+		if (cli->fail == CMFA_FAIL_NONE)
+			(void)cmfa_cli_fail(cli, e, CMFA_FAIL_INTERNAL, "%s",
+			    cmfa_strerror(e));
+	}
+	return e;
+}
+
+static enum cmfa_err
+validate(struct cmfa_cli *cli, const cJSON *req)
+{
+	struct cmfa_buf report;
+	enum cmfa_err e;
+
+	e = cmfa_cli_validate(req, cli->op->input, &report);
+	if (e != CMFA_OK)
+		(void)cmfa_cli_fail(cli, e,
+		    e == CMFA_ERR_NOMEM ? CMFA_FAIL_INTERNAL
+		                        : CMFA_FAIL_VALIDATION,
+		    "%s",
+		    e == CMFA_ERR_NOMEM ? "out of memory"
+		                        : cmfa_buf_str(&report));
+	cmfa_buf_free(&report);
+	return e;
+}
+
+/* The command, from its arguments to its output. */
+static enum cmfa_err
+run_op(struct cmfa_cli *cli, struct globals *g, bool *done)
+{
+	struct cmfa_cli_paging pg;
+	const char *skeleton = NULL;
+	cJSON *req = NULL, *resp = NULL;
+	char *next = NULL;
+	bool paging = false;
+	enum cmfa_err e;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.no_paginate = g->no_paginate;
+	cmfa_cli_debug(cli, "command %s", cli->op->name);
+	if ((cmfa_cli_pages(cli->op) &&
+	        (e = cmfa_cli_paging_args(cli, &g->nrest, g->rest, &pg)) !=
+	            CMFA_OK) ||
+	    (e = cmfa_cli_parse_params(cli, cli->op, g->nrest, g->rest, &req,
+	         &skeleton)) != CMFA_OK)
+		goto out;
+	if (skeleton != NULL && strcmp(skeleton, "input") == 0) {
+		e = print_skeleton(cli, false);
+		*done = e == CMFA_OK;
+		goto out;
+	}
+	if ((e = cmfa_cli_paging_on(cli, &pg, req, &paging)) != CMFA_OK ||
+	    (e = load_config(cli)) != CMFA_OK ||
+	    (e = check_target(cli)) != CMFA_OK ||
+	    (e = validate(cli, req)) != CMFA_OK)
+		goto out;
+	debug_request(cli, req);
+	if (skeleton != NULL) {
+		e = print_skeleton(cli, true);
+		*done = e == CMFA_OK;
+		goto out;
+	}
+	if ((e = execute(cli, req, &pg, paging, &resp, &next)) != CMFA_OK)
+		goto out;
+	e = print_response(cli, resp, next);
+	*done = e == CMFA_OK;
+out:
+	cmfa_cli_json_wipe_delete(req);
+	cmfa_cli_json_wipe_delete(resp);
+	free(next);
+	return e;
+}
+
 static enum cmfa_err
 run(struct cmfa_cli *cli, int argc, char **argv, bool *done)
 {
 	struct globals g;
-	struct cmfa_buf report;
-	const char *skeleton = NULL;
-	cJSON *req = NULL, *resp = NULL;
 	enum cmfa_err e;
 
 	*done = false;
@@ -636,50 +784,8 @@ run(struct cmfa_cli *cli, int argc, char **argv, bool *done)
 			goto out;
 		}
 	}
-	cmfa_cli_debug(cli, "command %s", cli->op->name);
-	if ((e = cmfa_cli_parse_params(cli, cli->op, g.nrest, g.rest, &req,
-	         &skeleton)) != CMFA_OK)
-		goto out;
-	if (skeleton != NULL && strcmp(skeleton, "input") == 0) {
-		e = print_skeleton(cli, false);
-		*done = e == CMFA_OK;
-		goto out;
-	}
-	if ((e = load_config(cli)) != CMFA_OK ||
-	    (e = check_target(cli)) != CMFA_OK)
-		goto out;
-	e = cmfa_cli_validate(req, cli->op->input, &report);
-	if (e != CMFA_OK)
-		(void)cmfa_cli_fail(cli, e,
-		    e == CMFA_ERR_NOMEM ? CMFA_FAIL_INTERNAL
-		                        : CMFA_FAIL_VALIDATION,
-		    "%s",
-		    e == CMFA_ERR_NOMEM ? "out of memory"
-		                        : cmfa_buf_str(&report));
-	cmfa_buf_free(&report);
-	if (e != CMFA_OK)
-		goto out;
-	debug_request(cli, req);
-	if (skeleton != NULL) {
-		e = print_skeleton(cli, true);
-		*done = e == CMFA_OK;
-		goto out;
-	}
-	if ((e = cli->op->run(cli, req, &resp)) != CMFA_OK) {
-		/* explain shows what it found before it reports why the
-		 * module would fail */
-		if (resp != NULL && cli->fail == CMFA_FAIL_SERVICE)
-			(void)print_response(cli, resp);
-		if (cli->fail == CMFA_FAIL_NONE)
-			(void)cmfa_cli_fail(cli, e, CMFA_FAIL_INTERNAL, "%s",
-			    cmfa_strerror(e));
-		goto out;
-	}
-	e = print_response(cli, resp);
-	*done = e == CMFA_OK;
+	e = run_op(cli, &g, done);
 out:
-	cJSON_Delete(req);
-	cJSON_Delete(resp);
 	free(g.rest);
 	return e;
 }

@@ -500,6 +500,9 @@ run(struct cmfa_cli *cli, const cJSON *req, cJSON **resp)
 	}
 	r.store = ma.cfg.store;
 	memset(&verr, 0, sizeof(verr));
+	/* the sync user's records, as the module trusts them */
+	if (ma.cfg.sync_user[0] != '\0')
+		(void)cmfa_store_resolve_user(ma.cfg.sync_user, &l.sync_owner);
 	e = cmfa_login_load(&l, ma.cfg.store, cli->owner, user, &what, &verr);
 	if (e != CMFA_OK) {
 		r.outcome = cmfa_outcome_name(CMFA_OUT_UNAVAILABLE);

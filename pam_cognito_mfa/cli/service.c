@@ -94,6 +94,7 @@ cmfa_cli_store(struct cmfa_cli *cli)
 	const char *path;
 	enum cmfa_err e;
 	char cwd[PATH_MAX];
+	uid_t sync_uid = (uid_t)-1;
 
 	if (cli->store.dirfd >= 0)
 		return CMFA_OK;
@@ -105,7 +106,12 @@ cmfa_cli_store(struct cmfa_cli *cli)
 	        path) >= (int)sizeof(cli->store_path))
 		return cmfa_cli_fail(cli, CMFA_ERR_INVAL, CMFA_FAIL_CONFIG,
 		    "The local store path %.200s is too long.", path);
-	e = cmfa_store_open(&cli->store, cli->store_path, cli->owner);
+	/* the sync user's share, as the module trusts it (none when the
+	 * user does not exist: its files and a shared root are refused) */
+	if (cli->cfg.sync_user[0] != '\0')
+		(void)cmfa_store_resolve_user(cli->cfg.sync_user, &sync_uid);
+	e = cmfa_store_open_sync(&cli->store, cli->store_path, cli->owner,
+	    sync_uid);
 	if (e == CMFA_ERR_NOTFOUND && !empty_or_absent(cli->store_path))
 		return cmfa_cli_fail(cli, CMFA_ERR_EXISTS, CMFA_FAIL_CONFIG,
 		    "%s is not a cognito-mfa store (it has no format file) and "
@@ -115,8 +121,8 @@ cmfa_cli_store(struct cmfa_cli *cli)
 		cmfa_cli_debug(cli, "creating the store %s", cli->store_path);
 		if ((e = cmfa_store_init(cli->store_path, cli->owner)) ==
 		    CMFA_OK)
-			e = cmfa_store_open(&cli->store, cli->store_path,
-			    cli->owner);
+			e = cmfa_store_open_sync(&cli->store, cli->store_path,
+			    cli->owner, sync_uid);
 	}
 	if (e != CMFA_OK)
 		return cmfa_cli_store_error(cli, e, "store");

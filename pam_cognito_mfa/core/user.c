@@ -18,6 +18,16 @@
  *  - cmfa_user_new() (the local store's AdminCreateUser) keeps only Name
  *    and Value of each attribute and records no dates (core reads no
  *    clock).
+ *  - The sync's removed record (DESIGN.md D12: a user who left the pool
+ *    is denied, not unknown) is a document of this same shape:
+ *      {"Username": "<Cognito user name>", "Enabled": false,
+ *       "CmfaRemovedFromPool": <epoch seconds, integer>,
+ *       "CmfaRemovedReason": "not-in-pool" | "name-collision" | "unmapped"}
+ *    CmfaRemovedFromPool present makes the record removed (u->removed),
+ *    whatever else it says; Enabled false is there so that a reader that
+ *    does not know the member still denies (disabled).  Cognito never
+ *    returns members with our prefix.  The reason is free text
+ *    (<= 64 bytes) for the reports; its three values are the sync's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +65,15 @@ static const struct cmfa_vshape mfa_option_list_shape = { .type = CMFA_VT_LIST,
 	.item = &mfa_option_shape };
 static const struct cmfa_vshape setting_list_shape = { .type = CMFA_VT_LIST,
 	.item = &cmfa_vs_string };
+/* the removed record's members: an integral time, year 0 to 9999 */
+static const struct cmfa_vshape removed_time_shape = { .type = CMFA_VT_INT,
+	.flags = CMFA_VS_MIN | CMFA_VS_MAX,
+	.min = 0,
+	.max = 253402300799LL };
+static const struct cmfa_vshape removed_reason_shape = { .type = CMFA_VT_STRING,
+	.flags = CMFA_VS_MIN | CMFA_VS_MAX,
+	.min = 1,
+	.max = 64 };
 
 /* AdminGetUserResponse */
 static const struct cmfa_vmember user_members[] = {
@@ -70,6 +89,8 @@ static const struct cmfa_vmember user_members[] = {
 	{ "MFAOptions", &mfa_option_list_shape, false },
 	{ "PreferredMfaSetting", &cmfa_vs_string, false },
 	{ "UserMFASettingList", &setting_list_shape, false },
+	{ CMFA_USER_REMOVED_MEMBER, &removed_time_shape, false },
+	{ CMFA_USER_REMOVED_REASON, &removed_reason_shape, false },
 };
 static const struct cmfa_vshape user_shape = CMFA_VSTRUCT(user_members);
 
@@ -196,6 +217,11 @@ user_fill(cJSON *doc, struct cmfa_user *u)
 	u->email = nonempty(attr_in(doc, "email"));
 	u->phone_verified = is_true(attr_in(doc, "phone_number_verified"));
 	u->email_verified = is_true(attr_in(doc, "email_verified"));
+	if ((m = cmfa_v_member(doc, CMFA_USER_REMOVED_MEMBER)) != NULL) {
+		u->removed = true;
+		u->removed_at = (int64_t)m->valuedouble;
+		u->removed_reason = cmfa_v_str(doc, CMFA_USER_REMOVED_REASON);
+	}
 }
 
 /*

@@ -173,6 +173,10 @@ load_cache(struct cmfa_pam_ctx *c)
 	enum cmfa_err e;
 
 	memset(&verr, 0, sizeof(verr));
+	/* sync_user's records are trusted too (not found: nobody's are) */
+	if (c->opts.cfg.sync_user[0] != '\0')
+		(void)cmfa_store_resolve_user(c->opts.cfg.sync_user,
+		    &c->cache.sync_owner);
 	e = cmfa_login_load(&c->cache, c->opts.cfg.store, c->owner, c->user,
 	    &what, &verr);
 	if (e == CMFA_OK)

@@ -14,6 +14,7 @@ cmfa_login_init(struct cmfa_login *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->store.dirfd = -1;
+	l->sync_owner = (uid_t)-1;
 	l->recovery = CMFA_RECOVERY_UNKNOWN;
 }
 
@@ -25,7 +26,9 @@ cmfa_login_load(struct cmfa_login *l, const char *store_path, uid_t owner,
 	int64_t t;
 
 	*what = "store";
-	if ((e = cmfa_store_open(&l->store, store_path, owner)) != CMFA_OK)
+	/* the sync user's share of it too (a shared root, its records) */
+	if ((e = cmfa_store_open_sync(&l->store, store_path, owner,
+	         l->sync_owner)) != CMFA_OK)
 		return e;
 	*what = "pool.json";
 	if ((e = cmfa_store_pool_read(&l->store, &l->pool, &l->synced, verr)) !=
@@ -70,6 +73,8 @@ cmfa_login_policy_in(const struct cmfa_login *l, const struct cmfa_config *cfg,
 	in->preferred = CMFA_FACTOR_NONE;
 	if (!l->have_rec)
 		in->user_state = CMFA_USER_NO_RECORD;
+	else if (l->rec.removed) /* the sync's record of a departure */
+		in->user_state = CMFA_USER_REMOVED;
 	else if (!l->rec.enabled)
 		in->user_state = CMFA_USER_DISABLED;
 	else {

@@ -20,8 +20,8 @@ read_doc(const struct cmfa_store *st, const char *rel, struct cmfa_buf *b,
 {
 	if (st == NULL || st->dirfd < 0)
 		return CMFA_ERR_INVAL;
-	return cmfa_file_read(st->dirfd, rel, st->owner, CMFA_JSON_MAX_BYTES, b,
-	    mtime);
+	/* every document here is a synced object: the sync user's too */
+	return cmfa_store_synced_read(st, rel, CMFA_JSON_MAX_BYTES, b, mtime);
 }
 
 static enum cmfa_err

@@ -1,6 +1,7 @@
 /*
- * store.c: the store's root: init, open, close, the format version, and
- * the user-name rule that keeps every per-user path a single safe name.
+ * store.c: the store's root: init, open (also a root shared with the
+ * sync user, store/syncown.c), close, the format version, and the
+ * user-name rule that keeps every per-user path a single safe name.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -16,6 +17,7 @@
 
 #define FORMAT_FILE "format"
 #define FORMAT_MAX 64 /* a longer format file is not ours */
+#define ROOT_OPEN (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)
 
 static const char *const subdirs[] = {
 	"users",
@@ -107,16 +109,17 @@ mkdir_once(int dirfd, const char *name)
 	return errno == ENOENT ? CMFA_ERR_NOTFOUND : CMFA_ERR_IO;
 }
 
-enum cmfa_err
-cmfa_store_init(const char *path, uid_t owner)
+/*
+ * Split the absolute path into its parent ("/" or "/a/b") and its last
+ * name (trailing slashes ignored; never "", "." or "..").
+ */
+static enum cmfa_err
+split_path(const char *path, char parent[PATH_MAX], char base[NAME_MAX + 1])
 {
-	char parent[PATH_MAX], base[NAME_MAX + 1], ftext[16];
-	enum cmfa_err err;
-	size_t len, blen, i;
-	int pfd = -1, rfd = -1, fd;
+	size_t len, blen;
 	char *slash;
 
-	if (path == NULL || path[0] != '/' || owner != geteuid() ||
+	if (path == NULL || path[0] != '/' ||
 	    (len = strnlen(path, PATH_MAX)) >= PATH_MAX)
 		return CMFA_ERR_INVAL;
 	memcpy(parent, path, len + 1);
@@ -130,6 +133,21 @@ cmfa_store_init(const char *path, uid_t owner)
 	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return CMFA_ERR_INVAL;
 	slash[slash == parent ? 1 : 0] = '\0'; /* "/" or "/a/b" */
+	return CMFA_OK;
+}
+
+enum cmfa_err
+cmfa_store_init(const char *path, uid_t owner)
+{
+	char parent[PATH_MAX], base[NAME_MAX + 1], ftext[16];
+	enum cmfa_err err;
+	size_t i;
+	int pfd = -1, rfd = -1, fd;
+
+	if (owner != geteuid())
+		return CMFA_ERR_INVAL;
+	if ((err = split_path(path, parent, base)) != CMFA_OK)
+		return err;
 	/* the parent chain is trusted, so nobody can race the mkdir */
 	if ((err = cmfa_dir_open_path(parent, owner, &pfd)) != CMFA_OK)
 		goto out;
@@ -162,8 +180,66 @@ out:
 	return err;
 }
 
+/*
+ * A root shared with the sync user (cmfa_store_share): a directory of
+ * the owner (or root), its group the sync user's primary group (never
+ * gid 0), the sticky bit set, nobody else allowed to write.  Group write
+ * without the sticky bit, or for any other group, stays refused: the
+ * sticky bit is what keeps the owner's entries (format, totp/, state/,
+ * ...) out of the sync user's reach.
+ */
+static bool
+shared_root_ok(const struct stat *sb, uid_t owner, uid_t sync_uid)
+{
+	gid_t gid;
+
+	if (!S_ISDIR(sb->st_mode) || (sb->st_uid != owner && sb->st_uid != 0))
+		return false;
+	if ((sb->st_mode & S_IWOTH) != 0 || (sb->st_mode & S_ISVTX) == 0)
+		return false;
+	if (!cmfa_store_sync_uid_ok(owner, sync_uid) ||
+	    cmfa_store_primary_gid(sync_uid, &gid) != CMFA_OK || gid == 0)
+		return false;
+	return sb->st_gid == gid;
+}
+
+/* Open the root by the shared rule: the parent chain by the ordinary
+ * rules (cmfa_dir_open_path), then the root itself, checked on its fd. */
+static enum cmfa_err
+open_shared_root(const char *path, uid_t owner, uid_t sync_uid, int *out)
+{
+	char parent[PATH_MAX], base[NAME_MAX + 1];
+	struct stat sb;
+	enum cmfa_err err;
+	int pfd = -1, fd = -1;
+
+	if ((err = split_path(path, parent, base)) != CMFA_OK ||
+	    (err = cmfa_dir_open_path(parent, owner, &pfd)) != CMFA_OK)
+		return err;
+	do
+		fd = openat(pfd, base, ROOT_OPEN);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		err = errno == ENOENT                    ? CMFA_ERR_NOTFOUND
+		    : errno == ELOOP || errno == ENOTDIR ? CMFA_ERR_UNTRUSTED
+		                                         : CMFA_ERR_IO;
+	else if (fstat(fd, &sb) != 0)
+		err = CMFA_ERR_IO;
+	else if (!shared_root_ok(&sb, owner, sync_uid))
+		err = CMFA_ERR_UNTRUSTED;
+	(void)close(pfd);
+	if (err != CMFA_OK) {
+		if (fd >= 0)
+			(void)close(fd);
+		return err;
+	}
+	*out = fd;
+	return CMFA_OK;
+}
+
 enum cmfa_err
-cmfa_store_open(struct cmfa_store *st, const char *path, uid_t owner)
+cmfa_store_open_sync(struct cmfa_store *st, const char *path, uid_t owner,
+    uid_t sync_uid)
 {
 	enum cmfa_err err;
 	size_t len;
@@ -174,7 +250,12 @@ cmfa_store_open(struct cmfa_store *st, const char *path, uid_t owner)
 	st->dirfd = -1;
 	if (path == NULL || (len = strnlen(path, PATH_MAX)) >= PATH_MAX)
 		return CMFA_ERR_INVAL;
-	if ((err = cmfa_dir_open_path(path, owner, &fd)) != CMFA_OK)
+	err = cmfa_dir_open_path(path, owner, &fd);
+	/* a group-writable root: only as the sync user's shared root */
+	if (err == CMFA_ERR_UNTRUSTED &&
+	    cmfa_store_sync_uid_ok(owner, sync_uid))
+		err = open_shared_root(path, owner, sync_uid, &fd);
+	if (err != CMFA_OK)
 		return err;
 	if ((err = format_check(fd, owner)) != CMFA_OK) {
 		(void)close(fd);
@@ -182,8 +263,15 @@ cmfa_store_open(struct cmfa_store *st, const char *path, uid_t owner)
 	}
 	st->dirfd = fd;
 	st->owner = owner;
+	st->sync_owner = sync_uid;
 	memcpy(st->path, path, len + 1);
 	return CMFA_OK;
+}
+
+enum cmfa_err
+cmfa_store_open(struct cmfa_store *st, const char *path, uid_t owner)
+{
+	return cmfa_store_open_sync(st, path, owner, (uid_t)-1);
 }
 
 void

@@ -327,8 +327,9 @@ test_api_keys(void)
 		"local" };
 	static const char *const bad_regions[] = { "EU-WEST-1", "-eu", "eu-",
 		"eu_west", "eu west",
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaa" };
+		/* 65 bytes, one more than the key allows */
+		("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		 "aaaaaaaaaaaaaaaaaaaaaaaaa") };
 	static const char *const pools[] = { "eu-west-1_AbC123", "local_pool",
 		"a_b_c9" };
 	static const char *const bad_pools[] = { "nounderscore", "_abc",

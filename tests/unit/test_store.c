@@ -716,11 +716,63 @@ test_totp_files(void)
 	tstore_remove(&t);
 }
 
+/*
+ * The shared root's rules that need no second user: without a sync user
+ * (or with root, the owner, or a uid nobody has as the sync user) a
+ * group-writable root is refused, sticky or not; the ordinary root opens
+ * with any sync user and records it.  (The shared root itself, with a
+ * real user's group: test_sync.c, as root.)
+ */
+static void
+test_open_shared_refused(void)
+{
+	const uid_t nobody_has = 61001, me = geteuid();
+	const char *what = "x";
+	struct tstore t;
+	struct cmfa_store s;
+
+	if (!tstore_make(&t)) {
+		CHECK(0);
+		tstore_remove(&t);
+		return;
+	}
+	s.dirfd = -1;
+	CHECK_INT_EQ(cmfa_store_open_sync(&s, t.path, me, nobody_has), CMFA_OK);
+	CHECK(s.sync_owner == nobody_has);
+	cmfa_store_close(&s);
+	CHECK(chmod(t.path, 01770) == 0);
+	CHECK_INT_EQ(cmfa_store_open(&s, t.path, me), CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(s.dirfd, -1);
+	CHECK_INT_EQ(cmfa_store_open_sync(&s, t.path, me, me),
+	    CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_open_sync(&s, t.path, me, 0),
+	    CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_open_sync(&s, t.path, me, (uid_t)-1),
+	    CMFA_ERR_UNTRUSTED);
+	CHECK_INT_EQ(cmfa_store_open_sync(&s, t.path, me, nobody_has),
+	    CMFA_ERR_UNTRUSTED);
+	CHECK(chmod(t.path, 0770) == 0);
+	CHECK_INT_EQ(cmfa_store_open_sync(&s, t.path, me, nobody_has),
+	    CMFA_ERR_UNTRUSTED);
+	CHECK(chmod(t.path, 0700) == 0);
+	/* sharing with root, the owner or nobody: refused before anything */
+	CHECK_INT_EQ(cmfa_store_share(&t.st, me, &what), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_share(&t.st, 0, NULL), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_share(&t.st, (uid_t)-1, NULL), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_share(NULL, nobody_has, NULL), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(cmfa_store_share(&t.st, nobody_has, &what),
+	    CMFA_ERR_NOTFOUND); /* no passwd entry: no group to share with */
+	CHECK_INT_EQ(cmfa_store_shared_check(&t.st, 0, NULL), CMFA_ERR_INVAL);
+	CHECK_INT_EQ(mode_of(t.path, "."), 0700); /* untouched */
+	tstore_remove(&t);
+}
+
 TEST_MAIN_BEGIN("test_store")
 	RUN(test_username);
 	RUN(test_init_layout);
 	RUN(test_init_untrusted);
 	RUN(test_open);
+	RUN(test_open_shared_refused);
 	RUN(test_pool);
 	RUN(test_pool_oversize);
 	RUN(test_recovery);
