@@ -47,15 +47,17 @@ cmfa_cli_aws(struct cmfa_cli *cli, const char *fallback_region,
 	s.http.no_verify_ssl = cli->no_verify_ssl;
 	s.http.connect_timeout_ms = cli->connect_timeout_ms;
 	s.http.read_timeout_ms = cli->read_timeout_ms;
-	if (cli->no_verify_ssl)
-		(void)fprintf(cli->err,
-		    "urllib3/connectionpool.py:1045: InsecureRequestWarning: "
-		    "Unverified HTTPS request is being made.  Adding "
-		    "certificate verification is strongly advised.\n");
 	e = cmfa_aws_open(&s, &cli->aws, &err);
 	if (e != CMFA_OK)
 		return cmfa_cli_aws_fail(cli,
 		    cli->op != NULL ? cli->op->api : "", &err);
+	/* as the AWS CLI warns: only where there is a certificate to skip */
+	if (cli->no_verify_ssl &&
+	    strncmp(cmfa_aws_endpoint(cli->aws), "https://", 8) == 0)
+		(void)fprintf(cli->err,
+		    "urllib3/connectionpool.py:1045: InsecureRequestWarning: "
+		    "Unverified HTTPS request is being made.  Adding "
+		    "certificate verification is strongly advised.\n");
 	cmfa_cli_debug(cli, "API %s (region %s)", cmfa_aws_endpoint(cli->aws),
 	    cmfa_aws_region(cli->aws));
 	*out = cli->aws;
