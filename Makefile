@@ -100,7 +100,7 @@ BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCHES := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all check asan fuzz bench deps install uninstall clean format \
-	test-programs demo
+	test-programs demo dist deb rpm
 
 all: $(MODULE) $(CLI)
 
@@ -209,6 +209,35 @@ deps:
 		apt-get install -y -qq --no-install-recommends $$missing; \
 	rc=$$?; [ -z "$$guard" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc
 	@sh tests/cognito-local/setup.sh
+
+# Packages (packaging/): a source tarball of the tree, then Debian and RPM
+# packages built from it in private directories under build/ (never
+# $(BUILD)), with the packages' own flags: nothing of this make's command
+# line (SAN=1, BUILD=...) reaches them.  tests/sh/packages.sh installs
+# and checks them.
+DIST := build/pam-cognito-mfa-$(VERSION).tar.gz
+dist:
+	@sh packaging/mkdist.sh $(VERSION) build
+
+deb: dist
+	rm -rf build/deb && mkdir -p build/deb
+	tar -xzf $(DIST) -C build/deb
+	cp -R packaging/debian build/deb/pam-cognito-mfa-$(VERSION)/debian
+	cd build/deb/pam-cognito-mfa-$(VERSION) && \
+		MAKEFLAGS= MAKELEVEL= dpkg-buildpackage -us -uc -b
+
+# On Debian the Fedora build dependencies are not in the RPM database
+# (--nodeps), there is no find-debuginfo (no debug package), and rpm's
+# brp-compress (man pages) is a bash script that Debian's rpm runs with sh.
+rpm: dist
+	rm -rf build/rpm && mkdir -p build/rpm/SOURCES
+	cp $(DIST) build/rpm/SOURCES/
+	MAKEFLAGS= MAKELEVEL= rpmbuild -bb --nodeps \
+		--define '_topdir $(CURDIR)/build/rpm' \
+		--define 'cmfa_version $(VERSION)' \
+		--define 'debug_package %{nil}' \
+		--define '__brp_compress bash %{_rpmconfigdir}/brp-compress /usr' \
+		packaging/rpm/pam_cognito_mfa.spec
 
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(BINDIR)
