@@ -224,7 +224,8 @@ deb: dist
 	tar -xzf $(DIST) -C build/deb
 	cp -R packaging/debian build/deb/pam-cognito-mfa-$(VERSION)/debian
 	cd build/deb/pam-cognito-mfa-$(VERSION) && \
-		MAKEFLAGS= MAKELEVEL= dpkg-buildpackage -us -uc -b
+		env -u SAN -u BUILD -u WERROR MAKEFLAGS= MAKELEVEL= \
+		dpkg-buildpackage -us -uc -b
 
 # On Debian the Fedora build dependencies are not in the RPM database
 # (--nodeps), there is no find-debuginfo (no debug package), and rpm's
@@ -232,7 +233,8 @@ deb: dist
 rpm: dist
 	rm -rf build/rpm && mkdir -p build/rpm/SOURCES
 	cp $(DIST) build/rpm/SOURCES/
-	MAKEFLAGS= MAKELEVEL= rpmbuild -bb --nodeps \
+	env -u SAN -u BUILD -u WERROR MAKEFLAGS= MAKELEVEL= \
+		rpmbuild -bb --nodeps \
 		--define '_topdir $(CURDIR)/build/rpm' \
 		--define 'cmfa_version $(VERSION)' \
 		--define 'debug_package %{nil}' \

@@ -202,6 +202,13 @@ if grep -q 'libpam\.so' "$T/ldd" && ! grep -q 'libcurl' "$T/ldd" &&
 else
 	fail installed_module_no_libcurl "$(tr '\n' ' ' <"$T/ldd")"
 fi
+# the packages are built with their own flags, whatever the make that ran
+# this test was given (make asan passes SAN=1 down to every child)
+if readelf -d "$MOD" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+	fail installed_module_no_sanitizer "a sanitizer build was packaged"
+else
+	pass installed_module_no_sanitizer
+fi
 if grep -qx 'Default: no' "$PROFILE" &&
     grep -qx 'Auth-Type: Additional' "$PROFILE"; then
 	pass profile_off_by_default_additional
