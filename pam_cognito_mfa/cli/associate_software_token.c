@@ -67,33 +67,21 @@ show_enrolment(struct cmfa_cli *cli, const char *user, const uint8_t *key,
 static enum cmfa_err
 run(struct cmfa_cli *cli, const cJSON *req, cJSON **resp)
 {
-	struct cmfa_pool_config pool;
 	struct cmfa_cli_cv cv;
-	struct cmfa_user u;
 	uint8_t key[CMFA_TOTP_KEY_LEN];
 	char b32[CMFA_TOTP_KEY_B32_MAX];
 	const char *name;
 	enum cmfa_err e;
 
-	memset(&u, 0, sizeof(u));
 	if ((e = cmfa_cli_local_user(cli, req, &name)) != CMFA_OK)
 		return e;
 	cmfa_cli_cv_init(&cv);
 	cmfa_cli_cv_username(&cv, "username", name);
 	e = cmfa_cli_cv_done(cli, &cv);
 	cmfa_cli_cv_free(&cv);
-	if (e != CMFA_OK || (e = cmfa_cli_pool_read(cli, &pool)) != CMFA_OK)
+	if (e != CMFA_OK ||
+	    (e = cmfa_cli_totp_user_ready(cli, name)) != CMFA_OK)
 		return e;
-	if (!pool.totp) {
-		cmfa_pool_free(&pool);
-		return cmfa_cli_service_error(cli,
-		    "SoftwareTokenMFANotFoundException",
-		    "Software Token MFA has not been enabled by the userPool");
-	}
-	cmfa_pool_free(&pool);
-	if ((e = cmfa_cli_user_read(cli, name, &u)) != CMFA_OK)
-		return e;
-	cmfa_user_free(&u);
 	if ((e = cmfa_random_bytes(key, sizeof(key))) != CMFA_OK)
 		return cmfa_cli_fail(cli, e, CMFA_FAIL_INTERNAL,
 		    "no random numbers: %s", cmfa_strerror(e));

@@ -155,6 +155,14 @@ enum cmfa_err cmfa_cli_paginate(struct cmfa_cli *cli,
  * The start of associate / verify-software-token: refuse the API's
  * credentials (253), require Username (botocore's message).
  */
+/* cmfa_cli_validate() against the command's input, the failure recorded
+ * as the AWS CLI reports it ("Parameter validation failed: ..."). */
+enum cmfa_err cmfa_cli_validate_req(struct cmfa_cli *cli, const cJSON *req);
+
+/* The pool offers TOTP (else Cognito's SoftwareTokenMFANotFoundException)
+ * and the user exists: the common check of associate / verify. */
+enum cmfa_err cmfa_cli_totp_user_ready(struct cmfa_cli *cli, const char *name);
+
 enum cmfa_err cmfa_cli_local_user(struct cmfa_cli *cli, const cJSON *req,
     const char **name);
 

@@ -664,8 +664,8 @@ execute(struct cmfa_cli *cli, const cJSON *req,
 	return e;
 }
 
-static enum cmfa_err
-validate(struct cmfa_cli *cli, const cJSON *req)
+enum cmfa_err
+cmfa_cli_validate_req(struct cmfa_cli *cli, const cJSON *req)
 {
 	struct cmfa_buf report;
 	enum cmfa_err e;
@@ -710,7 +710,7 @@ run_op(struct cmfa_cli *cli, struct globals *g, bool *done)
 	if ((e = cmfa_cli_paging_on(cli, &pg, req, &paging)) != CMFA_OK ||
 	    (e = load_config(cli)) != CMFA_OK ||
 	    (e = check_target(cli)) != CMFA_OK ||
-	    (e = validate(cli, req)) != CMFA_OK)
+	    (e = cmfa_cli_validate_req(cli, req)) != CMFA_OK)
 		goto out;
 	debug_request(cli, req);
 	if (skeleton != NULL) {

@@ -548,24 +548,6 @@ merge(struct walk *w, cJSON *page, long long keep)
 }
 
 static enum cmfa_err
-validate(struct cmfa_cli *cli, const cJSON *kw)
-{
-	struct cmfa_buf report;
-	enum cmfa_err e;
-
-	e = cmfa_cli_validate(kw, cli->op->input, &report);
-	if (e != CMFA_OK)
-		(void)cmfa_cli_fail(cli, e,
-		    e == CMFA_ERR_NOMEM ? CMFA_FAIL_INTERNAL
-		                        : CMFA_FAIL_VALIDATION,
-		    "%s",
-		    e == CMFA_ERR_NOMEM ? "out of memory"
-		                        : cmfa_buf_str(&report));
-	cmfa_buf_free(&report);
-	return e;
-}
-
-static enum cmfa_err
 set_str(char **slot, const char *s)
 {
 	free(*slot);
@@ -695,7 +677,7 @@ cmfa_cli_paginate(struct cmfa_cli *cli, const struct cmfa_cli_paging *pg,
 	if ((e = start(cli, pg, &w, &cut)) != CMFA_OK)
 		goto out;
 	while (!stop) {
-		if ((e = validate(cli, w.kw)) != CMFA_OK ||
+		if ((e = cmfa_cli_validate_req(cli, w.kw)) != CMFA_OK ||
 		    (e = page(cli, w.kw, &p)) != CMFA_OK)
 			goto out;
 		if (p == NULL && (p = cJSON_CreateObject()) == NULL) {

@@ -553,6 +553,29 @@ cmfa_cli_check_attrs(struct cmfa_cli *cli, const cJSON *attrs, bool creating)
 	return CMFA_OK;
 }
 
+enum cmfa_err
+cmfa_cli_totp_user_ready(struct cmfa_cli *cli, const char *name)
+{
+	struct cmfa_pool_config pool;
+	struct cmfa_user u;
+	enum cmfa_err e;
+
+	memset(&u, 0, sizeof(u));
+	if ((e = cmfa_cli_pool_read(cli, &pool)) != CMFA_OK)
+		return e;
+	if (!pool.totp) {
+		cmfa_pool_free(&pool);
+		return cmfa_cli_service_error(cli,
+		    "SoftwareTokenMFANotFoundException",
+		    "Software Token MFA has not been enabled by the userPool");
+	}
+	cmfa_pool_free(&pool);
+	if ((e = cmfa_cli_user_read(cli, name, &u)) != CMFA_OK)
+		return e;
+	cmfa_user_free(&u);
+	return CMFA_OK;
+}
+
 /*
  * The shared start of associate / verify: no API credentials, a
  * Username (botocore's message when missing), Cognito's constraints.

@@ -121,9 +121,7 @@ static enum cmfa_err
 run(struct cmfa_cli *cli, const cJSON *req, cJSON **resp)
 {
 	const char *code = cmfa_cli_req_str(req, "UserCode");
-	struct cmfa_pool_config pool;
 	struct cmfa_cli_cv cv;
-	struct cmfa_user u;
 	const char *name;
 	enum cmfa_err e;
 
@@ -133,18 +131,9 @@ run(struct cmfa_cli *cli, const cJSON *req, cJSON **resp)
 	check(&cv, name, code, cmfa_cli_req_str(req, "FriendlyDeviceName"));
 	e = cmfa_cli_cv_done(cli, &cv);
 	cmfa_cli_cv_free(&cv);
-	if (e != CMFA_OK || (e = cmfa_cli_pool_read(cli, &pool)) != CMFA_OK)
+	if (e != CMFA_OK ||
+	    (e = cmfa_cli_totp_user_ready(cli, name)) != CMFA_OK)
 		return e;
-	if (!pool.totp) {
-		cmfa_pool_free(&pool);
-		return cmfa_cli_service_error(cli,
-		    "SoftwareTokenMFANotFoundException",
-		    "Software Token MFA has not been enabled by the userPool");
-	}
-	cmfa_pool_free(&pool);
-	if ((e = cmfa_cli_user_read(cli, name, &u)) != CMFA_OK)
-		return e;
-	cmfa_user_free(&u);
 	if ((e = verify(cli, name, code)) != CMFA_OK)
 		return e;
 	if ((*resp = cJSON_CreateObject()) == NULL ||
