@@ -72,10 +72,10 @@ MOD_OBJS := $(MOD_SRCS:%.c=$(BUILD)/obj/%.o)
 MOD_MAP := pam_cognito_mfa/pam/pam_cognito_mfa.map
 MODULE := $(BUILD)/pam_cognito_mfa.so
 
-# aws/: signing and (later) the HTTPS transport: the only unit that may
-# use libcurl.  Its own archive, linked by the CLI and the tests, never by
-# the module.
-AWS_SRCS := $(wildcard pam_cognito_mfa/aws/*.c)
+# aws/ (signing, HTTPS, SNS / STS / SES) and deliver/ (SMTP, delivery
+# limits): the only units that may use libcurl.  Their own archive, linked
+# by the CLI and the tests, never by the module.
+AWS_SRCS := $(wildcard pam_cognito_mfa/aws/*.c pam_cognito_mfa/deliver/*.c)
 AWS_OBJS := $(AWS_SRCS:%.c=$(BUILD)/obj/%.o)
 AWS_LIB := $(BUILD)/libcmfa_aws.a
 AWS_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null)

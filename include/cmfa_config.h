@@ -54,12 +54,36 @@
 #define CMFA_CONFIG_LIST_MAX 512   /* allow_system_users */
 #define CMFA_CONFIG_RPS_DEFAULT 20u
 #define CMFA_CONFIG_RPS_MAX 100u
+#define CMFA_CONFIG_URL_MAX 1024        /* endpoint and SMTP URLs */
+#define CMFA_CONFIG_ADDRESS_MAX 254     /* email_from */
+#define CMFA_CONFIG_VALIDITY_DEFAULT 3u /* minutes (Cognito: 3..15) */
+#define CMFA_CONFIG_VALIDITY_MIN 3u
+#define CMFA_CONFIG_VALIDITY_MAX 15u
+#define CMFA_CONFIG_DELIVERY_TIMEOUT_DEFAULT 20u /* seconds */
+#define CMFA_CONFIG_DELIVERY_TIMEOUT_MAX 120u
+#define CMFA_CONFIG_DELIVERY_LIMIT_DEFAULT 5u /* codes per hour */
+#define CMFA_CONFIG_DELIVERY_LIMIT_MAX 100u
 
 enum cmfa_fail_mode {
 	CMFA_FAIL_CLOSED = 0, /* a stale cache denies */
 	/* a stale cache lets the login through (PAM_IGNORE, logged); it
 	 * never covers a missing, corrupt or untrusted cache */
 	CMFA_FAIL_OPEN
+};
+
+/* How this host sends SMS codes (DESIGN.md D4). */
+enum cmfa_sms_channel {
+	CMFA_SMS_NONE = 0, /* no SMS from this host: SMS_MFA unavailable */
+	CMFA_SMS_SNS,      /* Amazon SNS Publish, as Cognito does */
+	CMFA_SMS_COMMAND   /* deliver_command */
+};
+
+/* How this host sends email codes. */
+enum cmfa_email_channel {
+	CMFA_EMAIL_NONE = 0, /* EMAIL_OTP unavailable on this host */
+	CMFA_EMAIL_SMTP,     /* smtp_url, with libcurl */
+	CMFA_EMAIL_SES,      /* Amazon SES v2 SendEmail */
+	CMFA_EMAIL_COMMAND   /* deliver_command */
 };
 
 enum cmfa_unknown_user {
@@ -100,6 +124,25 @@ struct cmfa_config {
 	char map_attribute[CMFA_CONFIG_NAME_MAX + 1];      /* none: Username */
 	bool map_attribute_admin_only;                     /* no */
 	char allow_system_users[CMFA_CONFIG_LIST_MAX + 1]; /* none */
+
+	/* delivered codes (D4): the module reads code_validity,
+	 * delivery_timeout and the two channels (what this host can
+	 * serve); cognito-mfa deliver reads the rest */
+	uint32_t code_validity;            /* 3 minutes (3..15) */
+	uint32_t delivery_timeout;         /* 20 seconds (1..120) */
+	uint32_t delivery_limit;           /* 5 codes per user / destination
+					      per hour (1..100) */
+	enum cmfa_sms_channel sms_channel; /* none */
+	bool sms_assume_role;              /* yes: SnsCallerArn, as Cognito */
+	char sts_endpoint_url[CMFA_CONFIG_URL_MAX + 1]; /* none: regional */
+	char sns_endpoint_url[CMFA_CONFIG_URL_MAX + 1]; /* none: regional */
+	enum cmfa_email_channel email_channel;          /* none */
+	char email_from[CMFA_CONFIG_ADDRESS_MAX + 1];   /* none */
+	char smtp_url[CMFA_CONFIG_URL_MAX + 1];         /* none */
+	bool smtp_starttls;                             /* yes */
+	char smtp_credentials_file[CMFA_CONFIG_PATH_MAX + 1]; /* none */
+	char ses_endpoint_url[CMFA_CONFIG_URL_MAX + 1];       /* none */
+	char deliver_command[CMFA_CONFIG_PATH_MAX + 1];       /* none */
 };
 
 void cmfa_config_defaults(struct cmfa_config *cfg);
@@ -150,13 +193,25 @@ struct cmfa_modargs {
 	bool debug;
 	unsigned tries;                           /* codes per prompt */
 	char prompt[CMFA_MODARGS_PROMPT_MAX + 1]; /* "" = the default */
+	/* cognito-mfa, run for delivered codes: absolute path; default
+	 * CMFA_HELPER_DEFAULT_PATH */
+	char helper[CMFA_CONFIG_PATH_MAX + 1];
+	bool resend; /* an empty answer sends a new code (at most
+			CMFA_MODARGS_RESENDS_MAX times) */
 };
+
+#ifdef CMFA_BINDIR
+#define CMFA_HELPER_DEFAULT_PATH CMFA_BINDIR "/cognito-mfa"
+#else
+#define CMFA_HELPER_DEFAULT_PATH "/usr/bin/cognito-mfa"
+#endif
+#define CMFA_MODARGS_RESENDS_MAX 2
 
 /*
  * Parse the module arguments.  config=FILE is applied first (a missing
  * file is fine only when config= was not given: the defaults apply); then
  * every other argument in order: require_mfa, debug, tries=N, prompt=TEXT,
- * or any config-file key as key=value (which overrides the file).  An
+ * helper=PATH, resend, or any config-file key as key=value (which overrides the file).  An
  * unknown or malformed argument: CMFA_ERR_PARSE with err set.  owner is
  * the uid the config file must belong to.
  */

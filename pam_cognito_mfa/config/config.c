@@ -45,6 +45,8 @@ struct key_def {
 _Static_assert(sizeof(enum cmfa_mfa_level) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum cmfa_fail_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum cmfa_unknown_user) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum cmfa_sms_channel) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum cmfa_email_channel) == sizeof(int), "enum size");
 
 static const struct choice mfa_levels[] = {
 	{ "off", CMFA_MFA_OFF },
@@ -62,6 +64,21 @@ static const struct choice fail_modes[] = {
 static const struct choice unknown_users[] = {
 	{ "deny", CMFA_UNKNOWN_DENY },
 	{ "ignore", CMFA_UNKNOWN_IGNORE },
+	{ NULL, 0 },
+};
+
+static const struct choice sms_channels[] = {
+	{ "none", CMFA_SMS_NONE },
+	{ "sns", CMFA_SMS_SNS },
+	{ "command", CMFA_SMS_COMMAND },
+	{ NULL, 0 },
+};
+
+static const struct choice email_channels[] = {
+	{ "none", CMFA_EMAIL_NONE },
+	{ "smtp", CMFA_EMAIL_SMTP },
+	{ "ses", CMFA_EMAIL_SES },
+	{ "command", CMFA_EMAIL_COMMAND },
 	{ NULL, 0 },
 };
 
@@ -126,6 +143,74 @@ static bool
 attribute_valid(const char *p, size_t len)
 {
 	return all_in(p, len, "_:-");
+}
+
+/*
+ * scheme "://" host [":" port] [path]: printable ASCII, no space, no
+ * quote, no backslash, a non-empty host; no "user:password@" (credentials
+ * never live in a URL here: they would show in logs and ps).
+ */
+static bool
+url_with_scheme(const char *p, size_t len, const char *const *schemes)
+{
+	const char *rest = NULL, *host_end;
+	size_t i, n, hlen;
+
+	for (i = 0; i < len; i++)
+		if (p[i] <= ' ' || p[i] >= 0x7f || p[i] == '"' ||
+		    p[i] == '\\' || p[i] == '\'' || p[i] == '<' || p[i] == '>')
+			return false;
+	for (; *schemes != NULL; schemes++) {
+		n = strlen(*schemes);
+		if (len > n && strncmp(p, *schemes, n) == 0) {
+			rest = p + n;
+			break;
+		}
+	}
+	if (rest == NULL)
+		return false;
+	len -= (size_t)(rest - p);
+	host_end = memchr(rest, '/', len);
+	hlen = host_end != NULL ? (size_t)(host_end - rest) : len;
+	return hlen > 0 && memchr(rest, '@', hlen) == NULL && rest[0] != ':';
+}
+
+/* An AWS endpoint: http:// or https:// (http only makes sense for
+ * tests and private loopback endpoints). */
+static bool
+endpoint_valid(const char *p, size_t len)
+{
+	static const char *const schemes[] = { "https://", "http://", NULL };
+
+	return url_with_scheme(p, len, schemes);
+}
+
+/* smtp:// (STARTTLS unless smtp_starttls = no) or smtps:// (TLS). */
+static bool
+smtp_url_valid(const char *p, size_t len)
+{
+	static const char *const schemes[] = { "smtps://", "smtp://", NULL };
+
+	return url_with_scheme(p, len, schemes);
+}
+
+/*
+ * A bare address, local@domain: printable ASCII without space, quote,
+ * angle bracket, comma or semicolon (it goes into a mail header and an
+ * SMTP envelope as is), exactly one '@', both sides non-empty.
+ */
+static bool
+address_valid(const char *p, size_t len)
+{
+	const char *at;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] <= ' ' || p[i] >= 0x7f || strchr("\"<>,;()[]\\", p[i]))
+			return false;
+	at = memchr(p, '@', len);
+	return at != NULL && at != p && at != p + len - 1 &&
+	    memchr(at + 1, '@', len - (size_t)(at - p) - 1) == NULL;
 }
 
 /* A user name as useradd accepts it (the group rule, used for both). */
@@ -264,6 +349,83 @@ static const struct key_def keys[] = {
 	    .check = user_list_valid,
 	    .what = "a comma-separated list of user names",
 	    .file_only = true },
+	{ .name = "code_validity",
+	    .kind = K_UINT,
+	    .off = OFF(code_validity),
+	    .min = CMFA_CONFIG_VALIDITY_MIN,
+	    .max = CMFA_CONFIG_VALIDITY_MAX },
+	{ .name = "delivery_timeout",
+	    .kind = K_UINT,
+	    .off = OFF(delivery_timeout),
+	    .min = 1,
+	    .max = CMFA_CONFIG_DELIVERY_TIMEOUT_MAX },
+	{ .name = "delivery_limit",
+	    .kind = K_UINT,
+	    .off = OFF(delivery_limit),
+	    .min = 1,
+	    .max = CMFA_CONFIG_DELIVERY_LIMIT_MAX,
+	    .file_only = true },
+	{ .name = "sms_channel",
+	    .kind = K_CHOICE,
+	    .off = OFF(sms_channel),
+	    .choices = sms_channels,
+	    .file_only = true },
+	{ .name = "sms_assume_role",
+	    .kind = K_BOOL,
+	    .off = OFF(sms_assume_role),
+	    .file_only = true },
+	{ .name = "sts_endpoint_url",
+	    .kind = K_NAME,
+	    .off = OFF(sts_endpoint_url),
+	    .max = CMFA_CONFIG_URL_MAX,
+	    .check = endpoint_valid,
+	    .what = "an http:// or https:// URL",
+	    .file_only = true },
+	{ .name = "sns_endpoint_url",
+	    .kind = K_NAME,
+	    .off = OFF(sns_endpoint_url),
+	    .max = CMFA_CONFIG_URL_MAX,
+	    .check = endpoint_valid,
+	    .what = "an http:// or https:// URL",
+	    .file_only = true },
+	{ .name = "email_channel",
+	    .kind = K_CHOICE,
+	    .off = OFF(email_channel),
+	    .choices = email_channels,
+	    .file_only = true },
+	{ .name = "email_from",
+	    .kind = K_NAME,
+	    .off = OFF(email_from),
+	    .max = CMFA_CONFIG_ADDRESS_MAX,
+	    .check = address_valid,
+	    .what = "an email address (local@domain)",
+	    .file_only = true },
+	{ .name = "smtp_url",
+	    .kind = K_NAME,
+	    .off = OFF(smtp_url),
+	    .max = CMFA_CONFIG_URL_MAX,
+	    .check = smtp_url_valid,
+	    .what = "an smtp:// or smtps:// URL without credentials",
+	    .file_only = true },
+	{ .name = "smtp_starttls",
+	    .kind = K_BOOL,
+	    .off = OFF(smtp_starttls),
+	    .file_only = true },
+	{ .name = "smtp_credentials_file",
+	    .kind = K_PATH,
+	    .off = OFF(smtp_credentials_file),
+	    .file_only = true },
+	{ .name = "ses_endpoint_url",
+	    .kind = K_NAME,
+	    .off = OFF(ses_endpoint_url),
+	    .max = CMFA_CONFIG_URL_MAX,
+	    .check = endpoint_valid,
+	    .what = "an http:// or https:// URL",
+	    .file_only = true },
+	{ .name = "deliver_command",
+	    .kind = K_PATH,
+	    .off = OFF(deliver_command),
+	    .file_only = true },
 };
 
 #define NKEYS CMFA_ARRAY_LEN(keys)
@@ -312,6 +474,34 @@ cmfa_config_defaults(struct cmfa_config *cfg)
 	cfg->grace = 0;
 	cfg->allow_unverified_destinations = false;
 	cfg->sync_max_rps = CMFA_CONFIG_RPS_DEFAULT;
+	cfg->code_validity = CMFA_CONFIG_VALIDITY_DEFAULT;
+	cfg->delivery_timeout = CMFA_CONFIG_DELIVERY_TIMEOUT_DEFAULT;
+	cfg->delivery_limit = CMFA_CONFIG_DELIVERY_LIMIT_DEFAULT;
+	cfg->sms_channel = CMFA_SMS_NONE;
+	cfg->sms_assume_role = true;
+	cfg->email_channel = CMFA_EMAIL_NONE;
+	cfg->smtp_starttls = true;
+}
+
+/*
+ * The delivery settings hang together: a channel names what it needs,
+ * so a half-configured channel is refused here, at config time, instead
+ * of at a user's login.  NULL: consistent; else the reason.
+ */
+static const char *
+delivery_inconsistent(const struct cmfa_config *c)
+{
+	if (c->sms_channel == CMFA_SMS_COMMAND && c->deliver_command[0] == '\0')
+		return "sms_channel = command needs deliver_command";
+	if (c->email_channel == CMFA_EMAIL_COMMAND &&
+	    c->deliver_command[0] == '\0')
+		return "email_channel = command needs deliver_command";
+	if (c->email_channel == CMFA_EMAIL_SMTP &&
+	    (c->smtp_url[0] == '\0' || c->email_from[0] == '\0'))
+		return "email_channel = smtp needs smtp_url and email_from";
+	if (c->email_channel == CMFA_EMAIL_SES && c->email_from[0] == '\0')
+		return "email_channel = ses needs email_from";
+	return NULL;
 }
 
 static bool
@@ -630,6 +820,14 @@ cmfa_config_parse(const char *p, size_t len, struct cmfa_config *out, char *err,
 		    "cannot change it (app clients without write access to it)",
 		    cfg.map_attribute);
 		return CMFA_ERR_PARSE;
+	}
+	{
+		const char *why = delivery_inconsistent(&cfg);
+
+		if (why != NULL) {
+			seterr(err, errsz, "%s", why);
+			return CMFA_ERR_PARSE;
+		}
 	}
 	*out = cfg;
 	return CMFA_OK;

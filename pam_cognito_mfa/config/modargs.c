@@ -93,6 +93,7 @@ cmfa_modargs_parse(int argc, const char **argv, uid_t owner,
 
 	memset(&o, 0, sizeof(o));
 	o.tries = CMFA_MODARGS_TRIES_DEFAULT;
+	snprintf(o.helper, sizeof(o.helper), "%s", CMFA_HELPER_DEFAULT_PATH);
 	if ((e = load_config(argc, argv, owner, &o, err, errsz)) != CMFA_OK)
 		return e;
 	for (i = 0; i < argc; i++) {
@@ -113,7 +114,21 @@ cmfa_modargs_parse(int argc, const char **argv, uid_t owner,
 			o.require_mfa = true;
 		else if (strcmp(arg, "debug") == 0)
 			o.debug = true;
-		else if (has_prefix(arg, "tries=", &v)) {
+		else if (strcmp(arg, "resend") == 0)
+			o.resend = true;
+		else if (has_prefix(arg, "helper=", &v)) {
+			/* the program the module runs as root: an absolute
+			 * path, checked again (owner, mode) when it runs */
+			if (v[0] != '/' || strlen(v) > CMFA_CONFIG_PATH_MAX ||
+			    !cmfa_utf8_printable(v, strlen(v), false) ||
+			    strstr(v, "/../") != NULL ||
+			    strstr(v, "/./") != NULL) {
+				snprintf(err, errsz,
+				    "helper: must be an absolute path");
+				return CMFA_ERR_PARSE;
+			}
+			memcpy(o.helper, v, strlen(v) + 1);
+		} else if (has_prefix(arg, "tries=", &v)) {
 			if (cmfa_parse_u64(v, strlen(v), CMFA_MODARGS_TRIES_MAX,
 			        &n) != CMFA_OK ||
 			    n == 0) {

@@ -384,6 +384,104 @@ test_api_keys(void)
 }
 
 static void
+test_delivery_keys(void)
+{
+	static const char *const validity[] = { "3", "15", "10" };
+	static const char *const bad_validity[] = { "0", "2", "16", "x" };
+	static const char *const timeouts[] = { "1", "20", "120" };
+	static const char *const bad_timeouts[] = { "0", "121", "1s" };
+	static const char *const urls[] = {
+		"https://sns.eu-west-1.amazonaws.com", "http://127.0.0.1:4566",
+		"http://[::1]:8080/x"
+	};
+	static const char *const bad_urls[] = { "sns.eu-west-1.amazonaws.com",
+		"ftp://x", "https://", "https://user:pw@host", "https://a b",
+		"https://\"x\"", "https://:80" };
+	static const char *const smtp[] = { "smtp://127.0.0.1:2525",
+		"smtps://mail.example.com", "smtp://mail.example.com:587" };
+	static const char *const bad_smtp[] = { "http://mail.example.com",
+		"smtp://u:p@mail.example.com", "smtp://", "mail.example.com" };
+	static const char *const from[] = { "no-reply@example.com", "a@b",
+		"mfa+hosts@mail.example.co.uk" };
+	static const char *const bad_from[] = { "example.com", "@example.com",
+		"a@", "a@b@c", "Name <a@b>", "a@b,c@d", "a b@c" };
+	/* alone on a line: "command", "smtp" and "ses" are half a channel
+	 * (tested below) */
+	static const char *const sms[] = { "none", "sns" };
+	static const char *const bad_sms[] = { "SNS", "smtp", "yes" };
+	static const char *const email[] = { "none" };
+	static const char *const bad_email[] = { "sns", "SES", "sendmail" };
+	struct cmfa_config c;
+	char err[256];
+
+	cmfa_config_defaults(&c);
+	CHECK_INT_EQ(c.code_validity, 3);
+	CHECK_INT_EQ(c.delivery_timeout, 20);
+	CHECK_INT_EQ(c.delivery_limit, 5);
+	CHECK(c.sms_channel == CMFA_SMS_NONE);
+	CHECK(c.email_channel == CMFA_EMAIL_NONE);
+	CHECK(c.sms_assume_role && c.smtp_starttls);
+
+	CHECK_FILE_VALUES("code_validity", validity, bad_validity);
+	CHECK_FILE_VALUES("delivery_timeout", timeouts, bad_timeouts);
+	CHECK_FILE_VALUES("sns_endpoint_url", urls, bad_urls);
+	CHECK_FILE_VALUES("sts_endpoint_url", urls, bad_urls);
+	CHECK_FILE_VALUES("ses_endpoint_url", urls, bad_urls);
+	CHECK_FILE_VALUES("smtp_url", smtp, bad_smtp);
+	CHECK_FILE_VALUES("email_from", from, bad_from);
+	CHECK_FILE_VALUES("sms_channel", sms, bad_sms);
+	CHECK_FILE_VALUES("email_channel", email, bad_email);
+
+	/* the module may take the two it uses as arguments ... */
+	CHECK_INT_EQ(set(&c, "code_validity", "15"), CMFA_OK);
+	CHECK_INT_EQ(c.code_validity, 15);
+	CHECK_INT_EQ(set(&c, "delivery_timeout", "5"), CMFA_OK);
+	/* ... never the channels: its helper reads only the file */
+	CHECK_INT_EQ(cmfa_config_set(&c, "sms_channel", 11, "sns", 3, err,
+	                 sizeof(err)),
+	    CMFA_ERR_PARSE);
+	CHECK_INT_EQ(cmfa_config_set(&c, "deliver_command", 15, "/bin/true", 9,
+	                 err, sizeof(err)),
+	    CMFA_ERR_PARSE);
+
+	/* a channel names what it needs, or the file is refused */
+	{
+		static const struct {
+			const char *text;
+			bool ok;
+		} cases[] = {
+			{ "sms_channel = command\n", false },
+			{ "sms_channel = command\ndeliver_command = /x/y\n",
+			    true },
+			{ "email_channel = command\n", false },
+			{ "email_channel = smtp\nsmtp_url = smtp://h\n",
+			    false },
+			{ "email_channel = smtp\nemail_from = a@b\n", false },
+			{ "email_channel = smtp\nsmtp_url = smtp://h\n"
+			  "email_from = a@b\n",
+			    true },
+			{ "email_channel = ses\n", false },
+			{ "email_channel = ses\nemail_from = a@b\n", true },
+			{ "sms_channel = sns\n", true },
+		};
+		size_t i;
+
+		for (i = 0; i < CMFA_ARRAY_LEN(cases); i++) {
+			enum cmfa_err e = cmfa_config_parse(cases[i].text,
+			    strlen(cases[i].text), &c, err, sizeof(err));
+
+			CHECK_MSG((e == CMFA_OK) == cases[i].ok, "%s: %s",
+			    cases[i].text, err);
+			if (!cases[i].ok)
+				CHECK_MSG(strstr(err, "needs") != NULL, "%s",
+				    err);
+		}
+	}
+	CHECK_INT_EQ(parse1("sms_channel", "sns", &c), CMFA_OK);
+	CHECK(c.sms_channel == CMFA_SMS_SNS);
+}
+
+static void
 test_set_errors(void)
 {
 	struct cmfa_config c, before;
@@ -692,6 +790,7 @@ TEST_MAIN_BEGIN("test_config")
 	RUN(test_key_numbers);
 	RUN(test_key_groups);
 	RUN(test_api_keys);
+	RUN(test_delivery_keys);
 	RUN(test_set_errors);
 	RUN(test_parse_file);
 	RUN(test_parse_errors);
