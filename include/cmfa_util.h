@@ -240,4 +240,75 @@ enum cmfa_err cmfa_file_rename(int dirfd, const char *from, const char *to);
 /* End of "Safe files"                                                    */
 /* ---------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------- */
+/* Running a helper program (util/spawn.c)                                */
+
+/*
+ * Run one program the way a PAM module may run one inside sshd or sudo:
+ *
+ *  - path is checked first: absolute, no symlink, "." or ".." in it, a
+ *    regular executable file owned by root or by `owner`, not writable by
+ *    group or other, and every directory from / down owned by root or
+ *    `owner` and not writable by group or other, except that an
+ *    ancestor (not the program's own directory) may be when its sticky
+ *    bit is set, as in the trust rules above; CMFA_ERR_UNTRUSTED
+ *    otherwise (CMFA_ERR_NOTFOUND when a component does not exist), with
+ *    out->err naming the path and the reason; nothing is run;
+ *  - fork, then in the child: its own process group (setpgid), every
+ *    signal disposition back to default and the signal mask cleared,
+ *    stdin the write end's peer (a socketpair, so a child that dies
+ *    early cannot SIGPIPE the caller), stdout /dev/null, stderr a pipe
+ *    the caller reads, every other descriptor closed, resource limits
+ *    (no core dumps, CPU time, file size, open files), then execve with
+ *    exactly envp (NULL: an empty environment);
+ *  - the caller writes input[0..input_len) and closes it, reads the
+ *    child's stderr (the first line, at most CMFA_SPAWN_ERR_MAX - 1
+ *    bytes, kept; the rest drained), both at once so neither side can
+ *    block the other, and waits for it until timeout_ms > 0
+ *    (CLOCK_MONOTONIC) have passed; then the whole process group gets
+ *    SIGKILL and is reaped.  Once the child has exited, its stderr is
+ *    read only as far as already written: a background grandchild
+ *    holding the pipe open never delays the caller.  If the child exits
+ *    or closes stdin before taking all of the input, that is recorded
+ *    (input_short), not an error.
+ *
+ * A host process that ignores SIGCHLD (children auto-reaped) or reaps
+ * children it did not start makes the exit status unknowable: that is
+ * CMFA_ERR_IO (fail closed).
+ *
+ * The caller's signal handlers are never touched; only the child's pid
+ * is waited for.  CMFA_OK when the child ran and was reaped (whatever
+ * its status: see out); CMFA_ERR_* when it could not be started
+ * (CMFA_ERR_INVAL, CMFA_ERR_UNTRUSTED, CMFA_ERR_NOTFOUND, CMFA_ERR_IO)
+ * or reaped (CMFA_ERR_IO).  *out is filled in on every return but
+ * CMFA_ERR_INVAL for a NULL out; on an error out->err says why.
+ */
+#define CMFA_SPAWN_ERR_MAX 512
+
+struct cmfa_spawn {
+	const char *path;        /* absolute */
+	const char *const *argv; /* argv[0] included, NULL-terminated */
+	const char *const *envp; /* NULL: empty environment */
+	uid_t owner;             /* path may belong to root or owner */
+	const void *input;       /* written to stdin, then EOF; may hold
+				      a secret: never copied or logged */
+	size_t input_len;
+	unsigned timeout_ms;
+};
+
+struct cmfa_spawn_result {
+	bool exited; /* exited normally: status is its exit status */
+	int status;
+	int signal;       /* killed by this signal (SIGKILL after a timeout) */
+	bool timed_out;   /* timeout_ms passed: the group was killed */
+	bool input_short; /* the child closed stdin before taking it all */
+	/* the start of the child's stderr up to its first newline,
+	 * control characters replaced (cmfa_sanitize); or why it could not
+	 * be started */
+	char err[CMFA_SPAWN_ERR_MAX];
+};
+
+enum cmfa_err cmfa_spawn_run(const struct cmfa_spawn *s,
+    struct cmfa_spawn_result *out);
+
 #endif /* CMFA_UTIL_H */
