@@ -178,6 +178,7 @@ struct cmfa_http_resp {
 	struct cmfa_buf body;
 	char request_id[128]; /* x-amzn-RequestId / x-amz-request-id */
 	long retry_after_ms;  /* x-amz-retry-after, -1 when absent */
+	char error_type[128]; /* x-amzn-ErrorType (rest-json errors), "" */
 };
 
 struct cmfa_http; /* a connection cache (a libcurl easy handle) */
@@ -392,5 +393,102 @@ enum cmfa_err cmfa_aws_query(struct cmfa_aws *a, const char *endpoint,
  */
 enum cmfa_err cmfa_xml_text(const char *xml, size_t len, const char *path,
     char *out, size_t outsz);
+
+/* ====================================================================== */
+/* Delivered codes (aws/sns.c, aws/ses.c)                                 */
+/* ====================================================================== */
+
+/*
+ * An SMS through Amazon SNS, as Cognito sends its codes (COGNITO.md
+ * 1.13): with role_arn, STS AssumeRole of the pool's SnsCallerArn with
+ * its ExternalId (DurationSeconds 900) signed with the client's
+ * credentials, at the STS endpoint of the SNS region; then SNS Publish
+ * (PhoneNumber, Message, MessageAttributes AWS.SNS.SMS.SMSType =
+ * Transactional) in that region signed with the role's credentials, which
+ * are wiped afterwards.  Without role_arn, Publish with the client's own
+ * credentials.  Every pointer but phone and message may be NULL; the
+ * strings are the caller's.
+ */
+struct cmfa_sns_sms {
+	/* E.164 */
+	const char *phone;
+	/* the rendered text (holds the code: never logged) */
+	const char *message;
+	/* SnsRegion (the pool's), else the client's region */
+	const char *region;
+	/* SnsCallerArn: AssumeRole first (sms_assume_role = yes); NULL:
+	 * publish with the client's own credentials */
+	const char *role_arn;
+	/* the pool's ExternalId, with role_arn */
+	const char *external_id;
+	/* RoleSessionName; NULL: "cognito-mfa-<epoch>" */
+	const char *session_name;
+	/* config sns_endpoint_url; NULL/"": https://sns.<region>.amazonaws.com */
+	const char *sns_endpoint_url;
+	/* config sts_endpoint_url; NULL/"": https://sts.<region>.amazonaws.com
+	 * (the SnsRegion's) */
+	const char *sts_endpoint_url;
+};
+
+/*
+ * Send m.  On success CMFA_OK and, when message_id is not NULL, the
+ * answer's MessageId in message_id[idsz] ("" when the answer had none or
+ * it does not fit: the message went out, the id is only for the log).
+ * On failure err says why, in the AWS CLI's words:
+ *  - the AssumeRole failed: kind CONFIG, message "An error occurred
+ *    (AccessDenied) when calling the AssumeRole operation: ...", type and
+ *    status set (as a role in a profile fails; report the message whole);
+ *  - SNS answered an error: kind SERVICE, type and message from the XML
+ *    (report as "An error occurred (T) when calling the Publish
+ *    operation: M", cmfa_cli_aws_fail(cli, "Publish", err));
+ *  - transport failures: kind TRANSPORT; no credentials: NOCREDS/CONFIG;
+ *  - a missing phone or message, a phone that is not E.164, an empty
+ *    role_arn, a bad region: CMFA_ERR_INVAL, kind CONFIG, nothing sent;
+ *    a malformed endpoint URL: CMFA_ERR_INVAL, kind TRANSPORT "Invalid
+ *    endpoint: URL" (botocore's ValueError, exit 255).
+ * Throttling, 5xx and transport failures are retried (standard mode,
+ * COGNITO.md 4.4).  Neither the message nor any credential ever reaches
+ * err.  Returns CMFA_ERR_IO when the service or the transport failed.
+ */
+enum cmfa_err cmfa_aws_sns_publish(struct cmfa_aws *a,
+    const struct cmfa_sns_sms *m, char *message_id, size_t idsz,
+    struct cmfa_aws_error *err);
+
+/*
+ * An email through Amazon SES v2 SendEmail (rest-json, POST
+ * /v2/email/outbound-emails, signing name "ses"): a simple text message,
+ * Subject and Body with Charset UTF-8, to one address.  from, to, subject
+ * and body must be valid UTF-8, from / to / subject without control
+ * characters (no header injection).
+ */
+struct cmfa_ses_email {
+	const char *from, *to, *subject, *body; /* body holds the code */
+	/* NULL/"": the client's region */
+	const char *region;
+	/* NULL/"": https://email.<region>.amazonaws.com */
+	const char *ses_endpoint_url;
+};
+
+/*
+ * Send m with the client's credentials; message_id and errors as
+ * cmfa_aws_sns_publish() (SERVICE errors read as botocore's rest-json
+ * parser does: cmfa_aws_parse_rest_error(); report with "SendEmail").
+ * Throttling (TooManyRequestsException, LimitExceededException), 5xx and
+ * transport failures are retried.
+ */
+enum cmfa_err cmfa_aws_ses_send(struct cmfa_aws *a,
+    const struct cmfa_ses_email *m, char *message_id, size_t idsz,
+    struct cmfa_aws_error *err);
+
+/*
+ * A rest-json error answer as botocore's RestJSONParser reads it: as
+ * cmfa_aws_parse_error() (message from "message" / "Message", a non-JSON
+ * body as the message, a generic 5xx as its reason phrase), then the code
+ * from the x-amzn-ErrorType header (error_type, NULL or "": absent) cut
+ * at its first ':', else from the body's "code" / "Code" string member.
+ * Pure; fuzzed (fuzz_resterror).
+ */
+void cmfa_aws_parse_rest_error(long status, const char *error_type,
+    const char *body, size_t len, struct cmfa_aws_error *out);
 
 #endif /* CMFA_AWS_H */

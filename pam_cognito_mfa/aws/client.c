@@ -23,6 +23,9 @@
  * took, or 1 when it needed none.  As botocore does, error.max_retries is
  * set whenever a failed call used all of its attempts (with max_attempts
  * 1, any failure): the AWS CLI then says "(reached max retries: N)".
+ * The endpoint parser, the classification, the transport errors' words
+ * and the backoff are exported (aws_int.h): request.c's STS, SNS and SES
+ * calls use the same ones, without the quota and the rate limits.
  *
  * Credentials are resolved at the first signed call and refetched when
  * less than min(10 minutes, a quarter of their lifetime at fetch time)
@@ -72,7 +75,6 @@
 #define TARGET_PREFIX "AWSCognitoIdentityProviderService."
 #define JSON_CONTENT_TYPE "application/x-amz-json-1.1"
 #define OP_MAX 64
-#define HOST_MAX 300
 #define BACKOFF_CAP_S 20.0
 #define RETRY_AFTER_SLACK_S 5.0
 #define CREDS_WINDOW_S 600
@@ -99,8 +101,8 @@ mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-sleep_for(double secs)
+void
+cmfa_aws_sleep(double secs)
 {
 	struct timespec ts, rem;
 
@@ -128,13 +130,6 @@ rand01(void)
 /* ---------------------------------------------------------------------- */
 /* Endpoint                                                               */
 
-/* The parts of an endpoint URL a request needs. */
-struct target {
-	char url[sizeof(((struct cmfa_aws *)0)->endpoint) + 1];
-	char host[HOST_MAX]; /* the Host header: botocore's _host_from_url */
-	const char *path;    /* into url: "/..." */
-};
-
 static bool
 host_char(char c, bool bracket)
 {
@@ -148,8 +143,8 @@ host_char(char c, bool bracket)
  * http[s]://host[:port][/path]: no user info, query, fragment, white
  * space or control characters.  Fills t (url as given).
  */
-static enum cmfa_err
-target_parse(const char *url, struct target *t)
+enum cmfa_err
+cmfa_aws_target_parse(const char *url, struct cmfa_aws_target *t)
 {
 	const char *p, *h, *end;
 	bool https, bracket;
@@ -214,8 +209,8 @@ target_parse(const char *url, struct target *t)
 }
 
 /* botocore's region check (InvalidRegionError): it goes into a host name. */
-static bool
-region_ok(const char *r)
+bool
+cmfa_aws_region_ok(const char *r)
 {
 	size_t n = strlen(r), i;
 
@@ -252,10 +247,10 @@ static enum cmfa_err
 endpoint_set(struct cmfa_aws *a, struct cmfa_aws_error *err)
 {
 	const char *url = a->s.endpoint_url;
-	struct target t;
+	struct cmfa_aws_target t;
 	size_t n;
 
-	if (!region_ok(a->region)) {
+	if (!cmfa_aws_region_ok(a->region)) {
 		err_set(err, CMFA_AWSERR_CONFIG,
 		    "Provided region_name '%s' doesn't match a supported "
 		    "format.",
@@ -268,7 +263,7 @@ endpoint_set(struct cmfa_aws *a, struct cmfa_aws_error *err)
 		return CMFA_OK;
 	}
 	/* A bad URL is a ValueError in botocore: exit 255 (TRANSPORT). */
-	if (target_parse(url, &t) != CMFA_OK) {
+	if (cmfa_aws_target_parse(url, &t) != CMFA_OK) {
 		err_set(err, CMFA_AWSERR_TRANSPORT, "Invalid endpoint: %s",
 		    url);
 		return CMFA_ERR_INVAL;
@@ -510,7 +505,7 @@ rate_take(struct cmfa_aws *a, const char *op, double now)
 
 struct tx {
 	struct cmfa_aws_call *c;
-	struct target t;
+	struct cmfa_aws_target t;
 	char target_hdr[sizeof(TARGET_PREFIX) + OP_MAX];
 	const char *body;
 	size_t body_len;
@@ -572,7 +567,7 @@ tx_init(struct cmfa_aws *a, struct cmfa_aws_call *c, struct tx *tx)
 	call_reset(c);
 	if (!op_ok(c->op) || (c->body == NULL && c->body_len != 0))
 		return CMFA_ERR_INVAL;
-	if (target_parse(a->endpoint, &tx->t) != CMFA_OK)
+	if (cmfa_aws_target_parse(a->endpoint, &tx->t) != CMFA_OK)
 		return CMFA_ERR_INVAL;
 	(void)snprintf(tx->target_hdr, sizeof(tx->target_hdr), "%s%s",
 	    TARGET_PREFIX, c->op);
@@ -669,8 +664,8 @@ in_list(const char *s, const char *const *list, size_t n)
 }
 
 /* botocore standard.py: ThrottledRetryableChecker, TransientRetryable... */
-static bool
-retryable_service(const struct cmfa_aws_error *e)
+bool
+cmfa_aws_retryable(const struct cmfa_aws_error *e)
 {
 	static const char *const codes[] = { "Throttling",
 		"ThrottlingException", "ThrottledException",
@@ -706,9 +701,9 @@ connect_timeout(const struct cmfa_http_resp *r)
 }
 
 /* botocore's exception text for a transport failure. */
-static void
-transport_error(struct cmfa_aws_error *e, const struct cmfa_http_resp *r,
-    const char *url)
+void
+cmfa_aws_transport_error(struct cmfa_aws_error *e,
+    const struct cmfa_http_resp *r, const char *url)
 {
 	char tmp[sizeof(e->message)];
 
@@ -786,20 +781,19 @@ judge_ok(struct cmfa_aws *a, struct tx *tx)
 	return V_OK;
 }
 
-/* The backoff before the next attempt (tx->attempts made so far). */
-static double
-backoff(const struct tx *tx)
+double
+cmfa_aws_backoff(unsigned attempts, long retry_after_ms)
 {
 	double cap = 1.0, d;
 	unsigned i;
 
-	for (i = 1; i < tx->attempts && cap < BACKOFF_CAP_S; i++)
+	for (i = 1; i < attempts && cap < BACKOFF_CAP_S; i++)
 		cap *= 2;
 	if (cap > BACKOFF_CAP_S)
 		cap = BACKOFF_CAP_S;
 	d = rand01() * cap;
-	if (tx->resp.retry_after_ms >= 0) {
-		double ra = (double)tx->resp.retry_after_ms / 1000.0;
+	if (retry_after_ms >= 0) {
+		double ra = (double)retry_after_ms / 1000.0;
 
 		d = ra < d + RETRY_AFTER_SLACK_S ? ra : d + RETRY_AFTER_SLACK_S;
 	}
@@ -835,9 +829,9 @@ judge(struct cmfa_aws *a, struct tx *tx, double *delay)
 				creds_forget(a);
 			return V_RETRY;
 		}
-		retryable = retryable_service(e);
+		retryable = cmfa_aws_retryable(e);
 	} else {
-		transport_error(e, &tx->resp, tx->t.url);
+		cmfa_aws_transport_error(e, &tx->resp, tx->t.url);
 		retryable = tx->resp.fail != CMFA_HTTP_TOOBIG;
 		timeout = tx->resp.fail == CMFA_HTTP_TIMEOUT;
 	}
@@ -851,7 +845,7 @@ judge(struct cmfa_aws *a, struct tx *tx, double *delay)
 		return V_FAIL;
 	a->retry_tokens -= cost;
 	tx->quota_held = cost;
-	*delay = backoff(tx);
+	*delay = cmfa_aws_backoff(tx->attempts, tx->resp.retry_after_ms);
 	return V_RETRY;
 }
 
@@ -875,7 +869,7 @@ cmfa_aws_cognito(struct cmfa_aws *a, struct cmfa_aws_call *c)
 	if ((e = tx_init(a, c, &tx)) != CMFA_OK)
 		return call_fail(c, e);
 	for (;;) {
-		sleep_for(rate_wait(a, c->op, mono()));
+		cmfa_aws_sleep(rate_wait(a, c->op, mono()));
 		rate_take(a, c->op, mono());
 		if ((e = tx_prepare(a, &tx)) != CMFA_OK)
 			break;
@@ -889,7 +883,7 @@ cmfa_aws_cognito(struct cmfa_aws *a, struct cmfa_aws_call *c)
 		cmfa_http_resp_free(&tx.resp);
 		if (v != V_RETRY)
 			break;
-		sleep_for(delay);
+		cmfa_aws_sleep(delay);
 	}
 	tx_release(&tx);
 	c->attempts = tx.attempts;
@@ -1129,7 +1123,7 @@ batch_wait(struct batch *b, bool running, double wake)
 	if (d > 1.0)
 		d = 1.0;
 	if (!running) {
-		sleep_for(d);
+		cmfa_aws_sleep(d);
 		return;
 	}
 	ms = (int)(d * 1000.0);

@@ -222,11 +222,14 @@ struct cmfa_sts_role {
 	const char *external_id;        /* NULL: none */
 	const char *duration;           /* NULL: none; sent as given */
 	const char *web_identity_token; /* AssumeRoleWithWebIdentity only */
+	const char *region;   /* NULL: a->region (us-east-1 when none) */
+	const char *endpoint; /* NULL: cmfa_sts_endpoint() */
 };
 
 /*
  * AssumeRole signed with src (src != NULL), or AssumeRoleWithWebIdentity
- * unsigned (src == NULL), at the STS endpoint for a->region.  An STS
+ * unsigned (src == NULL), at the STS endpoint for a->region (or r's
+ * endpoint, signed for r's region: the SNS region's STS, sns.c).  An STS
  * error is CMFA_AWSERR_CONFIG "An error occurred (Code) when calling the
  * AssumeRole operation: Message" (type and status filled too); transport
  * failures CMFA_AWSERR_TRANSPORT.

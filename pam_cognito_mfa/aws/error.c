@@ -1,7 +1,8 @@
 /*
  * error.c: an AWS JSON 1.1 error answer read as botocore reads it
  * (COGNITO.md 4.3; botocore parsers.py ResponseParser.parse,
- * _do_generic_error_parse and BaseJSONParser._do_error_parse).
+ * _do_generic_error_parse and BaseJSONParser._do_error_parse), and a
+ * rest-json one (RestJSONParser, at the end).
  *
  *  - status >= 500 with an empty body (after stripping white space) or
  *    one starting with "<html>": the status as the code and its reason
@@ -190,4 +191,45 @@ cmfa_aws_parse_error(long status, const char *body, size_t len,
 	}
 	set_status_type(out, status);
 	cmfa_sanitize(out->message, sizeof(out->message), body, len);
+}
+
+/*
+ * rest-json (SES v2): botocore's RestJSONParser._do_error_parse is the
+ * JSON one above followed by _inject_error_code: the x-amzn-ErrorType
+ * header, cut at its first ':' ("MessageRejected:http://internal..."),
+ * else the body's "code" (or "Code") member.  A generic 5xx answer never
+ * reaches that step.  Where Python would take a "code" that is not a
+ * string, we keep the code we had (an empty header counts as absent).
+ */
+static void
+rest_code_from_body(const char *body, size_t len, struct cmfa_aws_error *out)
+{
+	cJSON *root = NULL;
+	const cJSON *c;
+
+	if (len == 0 ||
+	    cmfa_json_parse(body, len, CMFA_JSON_MAX_BYTES, &root) != CMFA_OK)
+		return;
+	if ((c = member(root, "code")) == NULL)
+		c = member(root, "Code");
+	if (cJSON_IsString(c))
+		cmfa_sanitize(out->type, sizeof(out->type), c->valuestring,
+		    strlen(c->valuestring));
+	cJSON_Delete(root);
+}
+
+void
+cmfa_aws_parse_rest_error(long status, const char *error_type, const char *body,
+    size_t len, struct cmfa_aws_error *out)
+{
+	cmfa_aws_parse_error(status, body, len, out);
+	if (body == NULL)
+		len = 0;
+	if (generic(status, body, len))
+		return;
+	if (error_type != NULL && error_type[0] != '\0')
+		cmfa_sanitize(out->type, sizeof(out->type), error_type,
+		    strcspn(error_type, ":"));
+	else
+		rest_code_from_body(body, len, out);
 }

@@ -154,7 +154,8 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* "Name: value\r\n": keep the request id and x-amz-retry-after. */
+/* "Name: value\r\n": keep the request id, x-amzn-ErrorType (rest-json
+ * errors) and x-amz-retry-after. */
 static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
@@ -180,6 +181,11 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		if (vl >= sizeof(x->resp->request_id))
 			vl = sizeof(x->resp->request_id) - 1;
 		cmfa_sanitize(x->resp->request_id, sizeof(x->resp->request_id),
+		    v, vl);
+	} else if (nl == 16 && strncasecmp(p, "x-amzn-ErrorType", nl) == 0) {
+		if (vl >= sizeof(x->resp->error_type))
+			vl = sizeof(x->resp->error_type) - 1;
+		cmfa_sanitize(x->resp->error_type, sizeof(x->resp->error_type),
 		    v, vl);
 	} else if (nl == 17 && strncasecmp(p, "x-amz-retry-after", nl) == 0) {
 		uint64_t ms;

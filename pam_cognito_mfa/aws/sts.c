@@ -40,6 +40,19 @@ cmfa_sts_endpoint(const struct cmfa_aws *a, char *out, size_t outsz)
 	return n < 0 || (size_t)n >= outsz ? CMFA_ERR_TOOBIG : CMFA_OK;
 }
 
+/* The caller's endpoint for this role, else the client's STS endpoint. */
+static enum cmfa_err
+sts_target(const struct cmfa_aws *a, const struct cmfa_sts_role *r, char *out,
+    size_t outsz)
+{
+	int n;
+
+	if (r->endpoint == NULL)
+		return cmfa_sts_endpoint(a, out, outsz);
+	n = snprintf(out, outsz, "%s", r->endpoint);
+	return n < 0 || (size_t)n >= outsz ? CMFA_ERR_TOOBIG : CMFA_OK;
+}
+
 /* One credential field of the answer, for `what` in
  * "<Action>Result/Credentials/<what>". */
 static enum cmfa_err
@@ -110,7 +123,9 @@ cmfa_sts_assume(struct cmfa_aws *a, const struct cmfa_aws_credentials *src,
 	size_t n = 0;
 	enum cmfa_err e;
 
-	if (cmfa_sts_endpoint(a, endpoint, sizeof(endpoint)) != CMFA_OK) {
+	if (r->region != NULL)
+		region = r->region;
+	if (sts_target(a, r, endpoint, sizeof(endpoint)) != CMFA_OK) {
 		cmfa_creds_fail(err, CMFA_AWSERR_CONFIG,
 		    "The STS endpoint URL is too long");
 		return CMFA_ERR_TOOBIG;

@@ -51,11 +51,13 @@ Files in DIR (all optional except what a test needs)
                   ACTIVE match wins (a rule that is spent, or still
                   waiting for its "after" count, does not match):
                   {"op": a Cognito operation ("AdminGetUser"), an STS/SNS
-                         Action ("AssumeRole", "Publish"), "imds-token",
+                         Action ("AssumeRole", "Publish"), "SendEmail"
+                         (SES v2), "imds-token",
                          "imds-role", "imds-creds", "imds-az",
                          "imds-region", "imds-other", "ecs", or "*"
                          (the default),
-                   "kind": "cognito"|"sts"|"sns"|"imds"|"ecs"? (optional),
+                   "kind": "cognito"|"sts"|"sns"|"ses"|"imds"|"ecs"?
+                         (optional),
                    "username": optional, matches the JSON body's Username,
                    "status": HTTP status of the injected error,
                    "type": error code (default InternalErrorException),
@@ -74,7 +76,8 @@ Files in DIR (all optional except what a test needs)
                   Replace the file atomically (write + rename) while the
                   mock runs: a half-written file reads as no rules.
                   An injected error has the protocol's error format
-                  (JSON 1.1, query XML, plain text for IMDS/ECS).
+                  (JSON 1.1, query XML, rest-json for SES, plain text for
+                  IMDS/ECS).
   log.jsonl       one line appended per request: {"t", "kind", "op",
                   "status" (null when the socket was closed), "access_key",
                   "session_token" (bool), "signature_ok" (true/false, null
@@ -87,11 +90,15 @@ Files in DIR (all optional except what a test needs)
                   UserCode, Password, TemporaryPassword, ProposedPassword,
                   PreviousPassword, SecretAccessKey, SessionToken,
                   WebIdentityToken, SecretCode, RefreshToken, IdToken,
-                  ClientSecret, and the SNS Publish Message (it may hold
-                  a code; see sns.jsonl).
+                  ClientSecret, the SNS Publish Message and the SES
+                  SendEmail Body / Raw / TemplateData (they may hold a
+                  code; see sns.jsonl, ses.jsonl).
   sns.jsonl       the delivered SMS: one line per Publish, {"t",
                   "PhoneNumber", "TopicArn"?, "Message", "MessageAttributes"
                   ({name: value}), "MessageId", "access_key", "role"}.
+  ses.jsonl       the delivered email: one line per SendEmail, {"t",
+                  "From", "To" (the ToAddresses list), "Subject", "Body"
+                  (the text part), "MessageId", "access_key", "role"}.
   roles.json      {"<role arn>": {"ExternalId"?, "DurationSeconds"?}}: when
                   present, only these roles may be assumed; a named
                   ExternalId must match (else AccessDenied); DurationSeconds
@@ -140,6 +147,14 @@ What it serves
     (unsigned).  XML responses as STS sends them, errors as
     <ErrorResponse><Error><Type><Code><Message></Error><RequestId>.
   SNS, query protocol: Publish (signed, service sns) -> sns.jsonl.
+  SES v2, rest-json: POST /v2/email/outbound-emails (SendEmail; signed,
+    signing name ses): FromEmailAddress, Destination.ToAddresses (at
+    least one address), Content.Simple with Subject.Data and
+    Body.Text.Data required (Charset, when given, UTF-8, US-ASCII or
+    ISO-8859-1), else BadRequestException 400 -> ses.jsonl, answer
+    {"MessageId"}.  Errors as SES sends them: {"message"} with the code
+    only in x-amzn-ErrorType ("MessageRejected:http://internal...");
+    signature failures are 403 with the JSON codes below.
   EC2 IMDSv2: PUT /latest/api/token (x-aws-ec2-metadata-token-ttl-seconds
     1..21600), GET /latest/meta-data/iam/security-credentials/[<role>],
     /latest/meta-data/placement/availability-zone, .../placement/region;
@@ -168,7 +183,8 @@ Signature checks, in this order (JSON error / query error, HTTP status)
      min.)" or "Signature not yet current: ..." (what Cognito and STS
      send; AWS has no RequestExpired code for these services);
   6. a credential scope whose date is not X-Amz-Date's or whose service
-     is not the endpoint's (cognito-idp, sts, sns): InvalidSignature...;
+     is not the endpoint's (cognito-idp, sts, sns, ses):
+     InvalidSignature...;
   7. X-Amz-Security-Token missing or different for temporary credentials,
      or sent with long-term ones: as 3;
   8. credentials past their Expiration: ExpiredTokenException 400 /
@@ -234,7 +250,13 @@ EXPIRED_TOKEN = 'The security token included in the request is expired'
 MFA_KINDS = (('SMSMfaSettings', 'SMS_MFA'),
              ('SoftwareTokenMfaSettings', 'SOFTWARE_TOKEN_MFA'),
              ('EmailMfaSettings', 'EMAIL_OTP'))
-SIGNING_SERVICE = {'cognito': 'cognito-idp', 'sts': 'sts', 'sns': 'sns'}
+SIGNING_SERVICE = {'cognito': 'cognito-idp', 'sts': 'sts', 'sns': 'sns',
+                   'ses': 'ses'}
+SES_PATH = '/v2/email/outbound-emails'
+# What SES v2 appends to the code in x-amzn-ErrorType (botocore cuts at ':').
+SES_ERROR_SUFFIX = ':http://internal.amazon.com/coral/com.amazonaws.sesv2/'
+# Redacted from the logged SendEmail body: the text (it holds the code).
+SES_SECRET_FIELDS = ('Body', 'Raw', 'TemplateData')
 MFA_BLOCKS = ('SmsMfaConfiguration', 'SoftwareTokenMfaConfiguration',
               'EmailMfaConfiguration', 'WebAuthnConfiguration')
 
@@ -910,10 +932,21 @@ def query_result(action, namespace, inner):
     return Response(200, body, 'text/xml', [('x-amzn-RequestId', rid)])
 
 
+def rest_json_error(err):
+    """err as SES v2 (rest-json) sends one: {"message"}, the code in the
+    x-amzn-ErrorType header only."""
+    return Response(err.status, json.dumps({'message': err.message or ''}),
+                    'application/json',
+                    [('x-amzn-RequestId', request_id()),
+                     ('x-amzn-ErrorType', err.code + SES_ERROR_SUFFIX)])
+
+
 def error_response(kind, err):
     """err in the error format of the kind of request."""
     if kind == 'cognito':
         return json_error(err)
+    if kind == 'ses':
+        return rest_json_error(err)
     if kind in ('sts', 'sns'):
         return query_error(err, SNS_NS if kind == 'sns' else STS_NS)
     return Response(err.status, (err.message or '') + '\n')
@@ -941,7 +974,7 @@ class Mock:
     def __init__(self, directory):
         self.dir = directory
         self.lock = threading.RLock()       # state, credentials, counters
-        self.file_lock = threading.Lock()   # log.jsonl and sns.jsonl
+        self.file_lock = threading.Lock()   # the .jsonl files
         state = self.read_text('state.json')
         try:    # a broken state.json stops the mock rather than hide pools
             self.cognito = Cognito(json.loads(state) if state else {})
@@ -1177,6 +1210,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return 'ecs', 'ecs', None, self.serve_ecs
         if self.command != 'POST':
             return None
+        if path == SES_PATH:
+            try:
+                req = json.loads(self.body or b'null')
+            except ValueError:
+                req = None
+            if isinstance(req, dict):
+                self.entry['body'] = redact(req, SES_SECRET_FIELDS)
+            return 'ses', 'SendEmail', None, lambda: self.serve_ses(req)
         target = self.headers.get('X-Amz-Target')
         if target is not None:
             op = target[len(COGNITO_PREFIX):] \
@@ -1464,6 +1505,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return query_result('Publish', SNS_NS,
                             xml_fields(4, (('MessageId', message_id),)))
 
+    # -- SES v2 (rest-json)
+
+    def serve_ses(self, req):
+        try:
+            caller = self.authenticate('ses')
+            sender, to, subject, body = ses_simple_email(req)
+        except AuthError as e:
+            err = e.api_error(query=False)
+            err.status = 403    # rest-json services answer 403 for these
+            return rest_json_error(err)
+        except ApiError as e:
+            return rest_json_error(e)
+        message_id = '0100%s-%s-000000' % (
+            secrets.token_hex(8), uuid.uuid4())
+        self.mock.append_jsonl('ses.jsonl', {
+            't': time.time(), 'From': sender, 'To': to, 'Subject': subject,
+            'Body': body, 'MessageId': message_id,
+            'access_key': caller.access_key, 'role': caller.role})
+        return Response(200, json.dumps({'MessageId': message_id}),
+                        'application/json',
+                        [('x-amzn-RequestId', request_id())])
+
     # -- IMDS
 
     def serve_imds(self, op, path):
@@ -1534,6 +1597,47 @@ class Handler(http.server.BaseHTTPRequestHandler):
             'AccessKeyId': cred.access_key, 'SecretAccessKey': cred.secret,
             'Token': cred.token, 'Expiration': iso(cred.expiration),
             'RoleArn': role}), 'application/json')
+
+
+def ses_bad(message):
+    return ApiError('BadRequestException', message)
+
+
+def ses_text(block, where):
+    """{"Data": "...", "Charset"?: "UTF-8"} -> the Data."""
+    if not isinstance(block, dict) or not isinstance(block.get('Data'), str):
+        raise ses_bad('%s.Data is required' % where)
+    charset = block.get('Charset', 'UTF-8')
+    if not isinstance(charset, str) or charset.upper() not in (
+            'UTF-8', 'US-ASCII', 'ISO-8859-1'):
+        raise ses_bad('Unsupported charset for %s' % where)
+    return block['Data']
+
+
+def ses_simple_email(req):
+    """A SendEmail request with a Simple text message, checked as SES v2
+    checks it (BadRequestException) -> (From, To list, Subject, Body)."""
+    if not isinstance(req, dict):
+        raise ApiError('SerializationException',
+                       'Start of structure or map found where not expected.')
+    sender = req.get('FromEmailAddress')
+    if not isinstance(sender, str) or '@' not in sender:
+        raise ses_bad('Missing required field FromEmailAddress')
+    dest = req.get('Destination')
+    to = dest.get('ToAddresses') if isinstance(dest, dict) else None
+    if not isinstance(to, list) or not to or \
+            not all(isinstance(a, str) and '@' in a for a in to):
+        raise ses_bad('Destination.ToAddresses must hold at least one '
+                      'email address')
+    content = req.get('Content')
+    simple = content.get('Simple') if isinstance(content, dict) else None
+    if not isinstance(simple, dict):
+        raise ses_bad('Content.Simple is required (Raw and Template are '
+                      'not served by the mock)')
+    subject = ses_text(simple.get('Subject'), 'Content.Simple.Subject')
+    body = simple.get('Body')
+    text = body.get('Text') if isinstance(body, dict) else None
+    return sender, to, subject, ses_text(text, 'Content.Simple.Body.Text')
 
 
 QUERY_OPS = {   # Action -> (kind and signing service, handler, signed)

@@ -93,7 +93,9 @@ cat >"$d/faults.json" <<EOF
  {"op": "DescribeUserPool", "close": true, "times": 1},
  {"op": "GetUser", "after": 1, "times": 1, "status": 500,
   "type": "InternalErrorException", "message": "later"},
- {"op": "GetCallerIdentity", "delay_ms": 300, "times": 1}]
+ {"op": "GetCallerIdentity", "delay_ms": 300, "times": 1},
+ {"op": "SendEmail", "after": 1, "times": 1, "status": 400,
+  "type": "MessageRejected", "message": "Email address is not verified."}]
 EOF
 printf '%s\n' "$webid" >"$d/web-identity-token"
 printf '%s\n' "$ecs_token" >"$d/ecs-token"
@@ -590,6 +592,9 @@ run assume_role_web_identity -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
 	sts assume-role-with-web-identity --role-arn "$role_web" \
 	--role-session-name web --web-identity-token "$webid"
 run sns_publish sns publish --phone-number +15555550100 --message hi
+ses_content='Simple={Subject={Data=Sign-in code},Body={Text={Data=Your code is 246810}}}'
+run ses_send sesv2 send-email --from-email-address no-reply@example.com \
+	--destination ToAddresses=alice@example.com --content "$ses_content"
 run ecs_credentials -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
 	AWS_CONTAINER_CREDENTIALS_FULL_URI=$ep/ecs/creds \
 	AWS_CONTAINER_AUTHORIZATION_TOKEN=$ecs_token \
@@ -628,6 +633,14 @@ else
 	fail sns_delivered "$sent"
 fi
 
+sent=$(js "$d/ses.jsonl" "d['From'], d['To'], d['Subject'], d['Body'], d['access_key']")
+if [ "$(rc ses_send)" = 0 ] && [ "$sent" = "('no-reply@example.com', ['alice@example.com'], 'Sign-in code', 'Your code is 246810', 'AKIDMOCKSTATIC')" ] &&
+    [ "$(js "$tmp/ses_send.out" "d['MessageId'] == json.load(open('$d/ses.jsonl'))['MessageId']")" = True ]; then
+	pass ses_delivered
+else
+	fail ses_delivered "exit $(rc ses_send): $sent $(head -c 300 "$tmp/ses_send.err")"
+fi
+
 # Batch 2: with what batch 1 returned.
 key() { js "$tmp/$1.out" "d['Credentials']['$2']"; }
 run list_users_page2 cognito-idp list-users --user-pool-id "$pool" \
@@ -643,7 +656,10 @@ run web_identity_credentials \
 	AWS_SECRET_ACCESS_KEY="$(key assume_role_web_identity SecretAccessKey)" \
 	AWS_SESSION_TOKEN="$(key assume_role_web_identity SessionToken)" \
 	cognito-idp admin-get-user --user-pool-id "$pool" --username alice
+run ses_rejected sesv2 send-email --from-email-address no-reply@example.com \
+	--destination ToAddresses=alice@example.com --content "$ses_content"
 batch
+refused ses_rejected MessageRejected
 expect list_users_page2 "len(d['Users']), 'NextToken' in d, d['Users'][0]['Username']" \
 	"(85, False, 'user000046')"
 expect admin_get_user_after_preference "d.get('PreferredMfaSetting'), d.get('UserMFASettingList')" \
@@ -656,7 +672,7 @@ pycheck api
 imds_creds=$tmp/imds-creds.json
 leaked=
 for s in "$s_static" "$s_session" "$t_session" "$s_expired" "$s_wrong" \
-    "$webid" "$ecs_token" Tmp-Passw0rd! \
+    "$webid" "$ecs_token" Tmp-Passw0rd! "code is 246810" \
     "$(key assume_role SecretAccessKey)" "$(key assume_role SessionToken)" \
     "$(key assume_role_web_identity SecretAccessKey)" \
     "$(js "$imds_creds" "d['SecretAccessKey']")" \
