@@ -75,9 +75,13 @@ enum cmfa_cli_fail {
 	CMFA_FAIL_INTERNAL,   /* "cognito-mfa: internal error: M" (255) */
 	CMFA_FAIL_ARGS,       /* "M" alone, 252 (awscli's own
 				 ParamValidationError: paging options) */
-	CMFA_FAIL_CHECK       /* "M" alone, exit 2 (CMFA_EXIT_CHECK): a
+	CMFA_FAIL_CHECK,      /* "M" alone, exit 2 (CMFA_EXIT_CHECK): a
 				 health check failed (status; Nagios
 				 CRITICAL), the output still printed */
+	CMFA_FAIL_STATUS      /* "M" alone on one line, no blank line
+				 before it, exit cli->fail_status: a
+				 command with its own exit statuses
+				 (deliver's 3..7, cmfa_deliver.h) */
 };
 
 int cmfa_cli_exit_code(enum cmfa_cli_fail f);
@@ -257,6 +261,7 @@ struct cmfa_cli {
 	char fail_api[64];     /* SERVICE: the operation when not op->api */
 	int fail_retries;      /* SERVICE: "(reached max retries: N)" */
 	bool fail_max_retries; /* ... printed even for N = 0 */
+	int fail_status;       /* STATUS: the exit status (1..255) */
 	struct cmfa_buf fail_msg;
 };
 
@@ -432,6 +437,10 @@ struct cmfa_aws_error;
  */
 enum cmfa_err cmfa_cli_aws(struct cmfa_cli *cli, const char *fallback_region,
     struct cmfa_aws **out);
+/* The same without the environment (settings no_env; the config's
+ * sts_endpoint_url): for deliver, run by the module with an empty one. */
+enum cmfa_err cmfa_cli_aws_noenv(struct cmfa_cli *cli,
+    const char *fallback_region, struct cmfa_aws **out);
 
 /* Report a client error as the AWS CLI would: 253 for region and
  * credentials, 254 "An error occurred (T) when calling the <api>

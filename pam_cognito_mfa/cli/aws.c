@@ -16,8 +16,10 @@ nonempty(const char *s)
 	return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
-enum cmfa_err
-cmfa_cli_aws(struct cmfa_cli *cli, const char *fallback_region,
+/* no_env: the environment unread (deliver, which the PAM module runs
+ * with an empty one: the config file alone must say it all). */
+static enum cmfa_err
+open_client(struct cmfa_cli *cli, const char *fallback_region, bool no_env,
     struct cmfa_aws **out)
 {
 	struct cmfa_aws_settings s;
@@ -41,6 +43,9 @@ cmfa_cli_aws(struct cmfa_cli *cli, const char *fallback_region,
 	    nonempty(cli->cfg.aws_shared_credentials_file);
 	s.config_file = nonempty(cli->cfg.aws_config_file);
 	s.imds_disabled = cli->cfg.ec2_metadata_disabled;
+	s.no_env = no_env;
+	if (no_env) /* AWS_ENDPOINT_URL_STS is not read: the config's */
+		s.sts_endpoint_url = nonempty(cli->cfg.sts_endpoint_url);
 	s.http.ca_bundle = cli->ca_bundle != NULL
 	    ? cli->ca_bundle
 	    : nonempty(cli->cfg.ca_bundle);
@@ -62,6 +67,20 @@ cmfa_cli_aws(struct cmfa_cli *cli, const char *fallback_region,
 	    cmfa_aws_region(cli->aws));
 	*out = cli->aws;
 	return CMFA_OK;
+}
+
+enum cmfa_err
+cmfa_cli_aws(struct cmfa_cli *cli, const char *fallback_region,
+    struct cmfa_aws **out)
+{
+	return open_client(cli, fallback_region, false, out);
+}
+
+enum cmfa_err
+cmfa_cli_aws_noenv(struct cmfa_cli *cli, const char *fallback_region,
+    struct cmfa_aws **out)
+{
+	return open_client(cli, fallback_region, true, out);
 }
 
 enum cmfa_err

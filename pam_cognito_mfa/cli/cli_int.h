@@ -49,6 +49,7 @@ extern const struct cmfa_cli_op cmfa_cli_op_list_locked_users;
 extern const struct cmfa_cli_op cmfa_cli_op_explain;
 extern const struct cmfa_cli_op cmfa_cli_op_sync;
 extern const struct cmfa_cli_op cmfa_cli_op_status;
+extern const struct cmfa_cli_op cmfa_cli_op_deliver;
 
 /*
  * The sync's record of its last run, sync-status.json in the store root

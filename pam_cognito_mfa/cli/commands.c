@@ -26,6 +26,7 @@ const struct cmfa_cli_op *const cmfa_cli_ops[] = {
 	&cmfa_cli_op_explain,
 	&cmfa_cli_op_sync,
 	&cmfa_cli_op_status,
+	&cmfa_cli_op_deliver,
 	NULL,
 };
 

@@ -38,6 +38,7 @@ static const int exit_codes[] = {
 	[CMFA_FAIL_INTERNAL] = CMFA_EXIT_OTHER,
 	[CMFA_FAIL_ARGS] = CMFA_EXIT_PARAM,
 	[CMFA_FAIL_CHECK] = CMFA_EXIT_CHECK,
+	[CMFA_FAIL_STATUS] = CMFA_EXIT_OTHER, /* cli->fail_status instead */
 };
 
 int
@@ -220,6 +221,13 @@ cmfa_cli_report(struct cmfa_cli *cli)
 	case CMFA_FAIL_INTERNAL:
 		fprintf(cli->err, "\ncognito-mfa: internal error: %s\n", m);
 		break;
+	case CMFA_FAIL_STATUS:
+		/* one line: the PAM module logs deliver's first line */
+		fprintf(cli->err, "%s\n", m);
+		fflush(cli->err);
+		return cli->fail_status > 0 && cli->fail_status < 256
+		    ? cli->fail_status
+		    : CMFA_EXIT_OTHER;
 	}
 	fflush(cli->err);
 	return cmfa_cli_exit_code(cli->fail);

@@ -86,7 +86,9 @@ cmfa_cli_help(FILE *f)
 	      "253 configuration,\n"
 	      "store or target problem; 254 refused by Cognito's rules (the "
 	      "error line names\n"
-	      "the exception); 255 anything else.\n",
+	      "the exception); 255 anything else.  deliver exits 3 to 7 "
+	      "for its own\n"
+	      "failures (cognito-mfa deliver help).\n",
 	    f);
 }
 
