@@ -522,8 +522,9 @@ run(struct cmfa_cli *cli, const cJSON *req, cJSON **resp)
 	facts.exempt = in_group(user, ma.cfg.exempt_group);
 	facts.in_scope =
 	    ma.cfg.only_group[0] == '\0' || in_group(user, ma.cfg.only_group);
-	facts.sms_channel = false; /* as the module: no delivery yet */
-	facts.email_channel = false;
+	/* as the module: what this host can send */
+	facts.sms_channel = ma.cfg.sms_channel != CMFA_SMS_NONE;
+	facts.email_channel = ma.cfg.email_channel != CMFA_EMAIL_NONE;
 	facts.now = cli->now;
 	cmfa_login_policy_in(&l, &ma.cfg, &facts, &in);
 	cmfa_policy_decide(&in, &out);

@@ -28,32 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmfa_pam.h"
+#include "pam_int.h"
 
 #define PAM_VISIBLE __attribute__((visibility("default")))
-
-struct cmfa_pam_ctx {
-	pam_handle_t *pamh;
-	int flags;
-	struct cmfa_log log;
-	struct cmfa_modargs opts;
-	uid_t owner; /* the store's and config's trusted owner */
-	int64_t now;
-
-	const char *user; /* libpam's */
-	const char *service;
-	const char *rhost;
-	const char *tty;
-
-	struct cmfa_login cache;
-
-	struct cmfa_policy_in in;
-	struct cmfa_policy_out out;
-
-	int factor;       /* factor challenged, or FACTOR_NONE */
-	const char *why;  /* the log line's reason: one token, static */
-	char detail[400]; /* free text for the log line (no secrets) */
-};
 
 /* ---------------------------------------------------------------------- */
 /* logging and conversation                                              */
@@ -66,8 +43,8 @@ log_to_pam(void *vctx, int prio, const char *line)
 	pam_syslog(pamh, prio, "%s", line);
 }
 
-static void
-tell(struct cmfa_pam_ctx *c, int style, const char *text)
+void
+cmfa_pam_tell(struct cmfa_pam_ctx *c, int style, const char *text)
 {
 	if ((c->flags & (int)PAM_SILENT) && style == PAM_TEXT_INFO)
 		return;
@@ -79,8 +56,8 @@ tell(struct cmfa_pam_ctx *c, int style, const char *text)
  * caller wipes and frees it.  NULL answer or conversation failure:
  * CMFA_RES_CONV.
  */
-static enum cmfa_result
-ask(struct cmfa_pam_ctx *c, int style, const char *text, char **answer)
+enum cmfa_result
+cmfa_pam_ask(struct cmfa_pam_ctx *c, int style, const char *text, char **answer)
 {
 	char *resp = NULL;
 	int rc;
@@ -100,8 +77,8 @@ ask(struct cmfa_pam_ctx *c, int style, const char *text, char **answer)
 	return CMFA_RES_CONTINUE;
 }
 
-static void
-answer_free(char **answer)
+void
+cmfa_pam_answer_free(char **answer)
 {
 	if (*answer != NULL) {
 		cmfa_memzero(*answer, strlen(*answer));
@@ -203,7 +180,7 @@ load_cache(struct cmfa_pam_ctx *c)
 	    verr.message[0] ? ": " : "", verr.message);
 	if (e == CMFA_ERR_NOMEM)
 		return CMFA_RES_NOMEM;
-	tell(c, PAM_ERROR_MSG,
+	cmfa_pam_tell(c, PAM_ERROR_MSG,
 	    "Multi-factor authentication is temporarily unavailable.");
 	return CMFA_RES_UNAVAILABLE;
 }
@@ -229,9 +206,9 @@ decide(struct cmfa_pam_ctx *c)
 	facts.exempt = in_group(c, cfg->exempt_group);
 	facts.in_scope =
 	    cfg->only_group[0] == '\0' || in_group(c, cfg->only_group);
-	/* SMS and email delivery are not available on this host yet */
-	facts.sms_channel = false;
-	facts.email_channel = false;
+	/* a factor this host cannot send is not offered (D4) */
+	facts.sms_channel = cfg->sms_channel != CMFA_SMS_NONE;
+	facts.email_channel = cfg->email_channel != CMFA_EMAIL_NONE;
 	facts.now = c->now;
 	cmfa_login_policy_in(&c->cache, cfg, &facts, &c->in);
 	cmfa_policy_decide(&c->in, &c->out);
@@ -248,8 +225,8 @@ decide(struct cmfa_pam_ctx *c)
  * time of the session leader (so a recycled pid cannot inherit it).  No
  * real terminal (sshd's "ssh", cron, no PAM_TTY): no grace at all.
  */
-static bool
-grace_key(struct cmfa_pam_ctx *c, uint8_t key[CMFA_GRACE_KEY_LEN])
+bool
+cmfa_pam_grace_key(struct cmfa_pam_ctx *c, uint8_t key[CMFA_GRACE_KEY_LEN])
 {
 	char path[64], stat[1024], material[512];
 	const char *p;
@@ -291,8 +268,8 @@ grace_key(struct cmfa_pam_ctx *c, uint8_t key[CMFA_GRACE_KEY_LEN])
 	return true;
 }
 
-static const char *
-grace_service(struct cmfa_pam_ctx *c)
+const char *
+cmfa_pam_grace_service(struct cmfa_pam_ctx *c)
 {
 	return c->service != NULL ? c->service : "unknown";
 }
@@ -304,28 +281,28 @@ grace_hit(struct cmfa_pam_ctx *c)
 	uint8_t key[CMFA_GRACE_KEY_LEN];
 
 	/* read-only: an unlocked peek at the state is enough */
-	return grace_key(c, key) &&
+	return cmfa_pam_grace_key(c, key) &&
 	    cmfa_state_peek(&c->cache.store, c->user, &st) == CMFA_OK &&
-	    cmfa_state_grace_hit(&st, grace_service(c), key, c->now);
+	    cmfa_state_grace_hit(&st, cmfa_pam_grace_service(c), key, c->now);
 }
 
-static enum cmfa_result
-state_error(struct cmfa_pam_ctx *c, enum cmfa_err e)
+enum cmfa_result
+cmfa_pam_state_error(struct cmfa_pam_ctx *c, enum cmfa_err e)
 {
 	c->why = "state-file";
 	snprintf(c->detail, sizeof(c->detail), "%s", cmfa_strerror(e));
 	return e == CMFA_ERR_NOMEM ? CMFA_RES_NOMEM : CMFA_RES_UNAVAILABLE;
 }
 
-static enum cmfa_result
-locked_out(struct cmfa_pam_ctx *c, int64_t remaining)
+enum cmfa_result
+cmfa_pam_locked_out(struct cmfa_pam_ctx *c, int64_t remaining)
 {
 	char msg[160];
 
 	snprintf(msg, sizeof(msg),
 	    "Too many failed attempts. Try again in %lld second%s.",
 	    (long long)remaining, remaining == 1 ? "" : "s");
-	tell(c, PAM_ERROR_MSG, msg);
+	cmfa_pam_tell(c, PAM_ERROR_MSG, msg);
 	c->why = "locked-out";
 	snprintf(c->detail, sizeof(c->detail), "%lld seconds left",
 	    (long long)remaining);
@@ -350,17 +327,18 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 
 	if ((e = cmfa_state_begin(&c->cache.store, c->user, &txn, &st)) !=
 	    CMFA_OK)
-		return state_error(c, e);
+		return cmfa_pam_state_error(c, e);
 	if (cmfa_state_locked(&st, now, &remaining)) {
 		cmfa_state_end(&txn);
-		return locked_out(c, remaining);
+		return cmfa_pam_locked_out(c, remaining);
 	}
 	e = cmfa_totp_verify(c->cache.key, c->cache.keylen, answer,
 	    strlen(answer), now, c->opts.cfg.window, st.last_step, &step);
 	if (e == CMFA_OK) {
 		cmfa_state_success(&st, now, step);
-		if (grace_key(c, gkey))
-			(void)cmfa_state_grace_add(&st, grace_service(c), gkey,
+		if (cmfa_pam_grace_key(c, gkey))
+			(void)cmfa_state_grace_add(&st,
+			    cmfa_pam_grace_service(c), gkey,
 			    now + (int64_t)c->opts.cfg.grace, now);
 		r = CMFA_RES_VERIFIED;
 	} else if (e == CMFA_ERR_MISMATCH || e == CMFA_ERR_REPLAY) {
@@ -378,9 +356,9 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 	e = cmfa_state_commit(&txn, &st);
 	cmfa_state_end(&txn);
 	if (e != CMFA_OK) /* an unrecorded attempt must not succeed */
-		return state_error(c, e);
+		return cmfa_pam_state_error(c, e);
 	if (r == CMFA_RES_LOCKED)
-		return locked_out(c, remaining);
+		return cmfa_pam_locked_out(c, remaining);
 	return r;
 }
 
@@ -398,25 +376,25 @@ totp_challenge(struct cmfa_pam_ctx *c)
 	/* refuse early, without a prompt, while locked out; an unlocked
 	 * peek is enough here: totp_check decides again under the lock */
 	if ((e = cmfa_state_peek(&c->cache.store, c->user, &st)) != CMFA_OK)
-		return state_error(c, e);
+		return cmfa_pam_state_error(c, e);
 	if (cmfa_state_locked(&st, c->now, &remaining))
-		return locked_out(c, remaining);
+		return cmfa_pam_locked_out(c, remaining);
 
 	for (try = 0; try < c->opts.tries; try++) {
 		if (try > 0)
-			tell(c, PAM_ERROR_MSG, "Invalid code.");
-		r = ask(c, PAM_PROMPT_ECHO_OFF,
+			cmfa_pam_tell(c, PAM_ERROR_MSG, "Invalid code.");
+		r = cmfa_pam_ask(c, PAM_PROMPT_ECHO_OFF,
 		    c->opts.prompt[0] ? c->opts.prompt : "Authenticator code: ",
 		    &answer);
 		if (r != CMFA_RES_CONTINUE)
 			return r;
 		r = totp_check(c, answer);
-		answer_free(&answer);
+		cmfa_pam_answer_free(&answer);
 		if (r != CMFA_RES_WRONG_CODE)
 			break;
 	}
 	if (r == CMFA_RES_WRONG_CODE)
-		tell(c, PAM_ERROR_MSG, "Invalid code.");
+		cmfa_pam_tell(c, PAM_ERROR_MSG, "Invalid code.");
 	return r;
 }
 
@@ -452,19 +430,19 @@ choose(struct cmfa_pam_ctx *c, int *factor)
 		off += (size_t)snprintf(menu + off, sizeof(menu) - off,
 		    "%s%d) %s", n > 1 ? "  " : "", n, factor_label(f));
 	}
-	tell(c, PAM_TEXT_INFO, menu);
-	r = ask(c, PAM_PROMPT_ECHO_ON, "Choose a factor: ", &answer);
+	cmfa_pam_tell(c, PAM_TEXT_INFO, menu);
+	r = cmfa_pam_ask(c, PAM_PROMPT_ECHO_ON, "Choose a factor: ", &answer);
 	if (r != CMFA_RES_CONTINUE)
 		return r;
 	if (cmfa_parse_u64(answer, strlen(answer), (uint64_t)n, &pick) !=
 	        CMFA_OK ||
 	    pick == 0) {
-		answer_free(&answer);
-		tell(c, PAM_ERROR_MSG, "Invalid choice.");
+		cmfa_pam_answer_free(&answer);
+		cmfa_pam_tell(c, PAM_ERROR_MSG, "Invalid choice.");
 		c->why = "invalid-factor-choice";
 		return CMFA_RES_WRONG_CODE;
 	}
-	answer_free(&answer);
+	cmfa_pam_answer_free(&answer);
 	*factor = map[pick - 1];
 	return CMFA_RES_CONTINUE;
 }
@@ -474,12 +452,30 @@ challenge_factor(struct cmfa_pam_ctx *c, int factor)
 {
 	if (factor == CMFA_FACTOR_TOTP && c->cache.keylen > 0)
 		return totp_challenge(c);
+	if (factor == CMFA_FACTOR_SMS || factor == CMFA_FACTOR_EMAIL)
+		return cmfa_pam_delivered_challenge(c, factor);
 	/* the policy only offers what this host can serve */
 	c->factor = factor;
 	c->why = "factor-not-servable";
 	snprintf(c->detail, sizeof(c->detail), "%s",
 	    cmfa_factor_name((enum cmfa_factor)factor));
 	return CMFA_RES_SYSTEM;
+}
+
+/* The one factor left in a bit set, or CMFA_FACTOR_NONE. */
+static int
+only_factor(unsigned bits)
+{
+	int f, found = CMFA_FACTOR_NONE;
+
+	for (f = 0; f < CMFA_FACTOR__COUNT; f++) {
+		if (!(bits & CMFA_FBIT(f)))
+			continue;
+		if (found != CMFA_FACTOR_NONE)
+			return CMFA_FACTOR_NONE;
+		found = f;
+	}
+	return found;
 }
 
 static void
@@ -501,7 +497,7 @@ setup_message(struct cmfa_pam_ctx *c)
 		msg = "Multi-factor authentication is required, but no MFA "
 		      "method is available to you on this host. Contact your "
 		      "administrator.";
-	tell(c, PAM_ERROR_MSG, msg);
+	cmfa_pam_tell(c, PAM_ERROR_MSG, msg);
 }
 
 static enum cmfa_result
@@ -521,7 +517,7 @@ challenge(struct cmfa_pam_ctx *c)
 	case CMFA_OUT_UNKNOWN_USER:
 		return CMFA_RES_UNKNOWN_USER;
 	case CMFA_OUT_UNAVAILABLE:
-		tell(c, PAM_ERROR_MSG,
+		cmfa_pam_tell(c, PAM_ERROR_MSG,
 		    "Multi-factor authentication is "
 		    "temporarily unavailable.");
 		return CMFA_RES_UNAVAILABLE;
@@ -537,10 +533,23 @@ challenge(struct cmfa_pam_ctx *c)
 		return CMFA_RES_GRACE;
 	}
 	factor = c->out.factor;
-	if (c->out.outcome == CMFA_OUT_CHOOSE &&
-	    (r = choose(c, &factor)) != CMFA_RES_CONTINUE)
-		return r;
-	return challenge_factor(c, factor);
+	for (;;) {
+		if (c->out.outcome == CMFA_OUT_CHOOSE &&
+		    (r = choose(c, &factor)) != CMFA_RES_CONTINUE)
+			return r;
+		r = challenge_factor(c, factor);
+		/* a code that could not be sent: where the user had a
+		 * choice, the other factors are still offered */
+		if (!c->delivery_failed || c->out.outcome != CMFA_OUT_CHOOSE)
+			return r;
+		c->out.choices &= ~CMFA_FBIT(factor);
+		if (c->out.choices == 0)
+			return r;
+		c->delivery_failed = false;
+		if ((factor = only_factor(c->out.choices)) != CMFA_FACTOR_NONE)
+			c->out.outcome = CMFA_OUT_CHALLENGE;
+		cmfa_pam_tell(c, PAM_TEXT_INFO, "Choose another method.");
+	}
 }
 
 /* ---------------------------------------------------------------------- */
