@@ -392,14 +392,15 @@ e2e_etc_new() {
 
 # e2e_pam_service SNIPPET TAG: install conf/pam.d/SNIPPET as the NEW PAM
 # service cmfa-e2e-<rand><TAG>, changed only where the module is named:
-# its build path, plus store= and config= for this test.  Sets
+# its build path, plus $E2E_MODARGS (when set: helper=), store= and
+# config= for this test.  Sets
 # E2E_SERVICE.
 e2e_pam_service() {
 	local src svc n
 	src=$e2e_top/conf/pam.d/$1
 	svc=cmfa-e2e-$E2E_RAND$2
 	E2E_SERVICE=
-	sed -e "s|^\\(auth[[:space:]].*[[:space:]]\\)pam_cognito_mfa\\.so\\(.*\\)\$|\\1$E2E_MODULE\\2 store=$E2E_STORE config=$E2E_CONF|" \
+	sed -e "s|^\\(auth[[:space:]].*[[:space:]]\\)pam_cognito_mfa\\.so\\(.*\\)\$|\\1$E2E_MODULE\\2${E2E_MODARGS:+ $E2E_MODARGS} store=$E2E_STORE config=$E2E_CONF|" \
 	    "$src" >"$E2E_T/pam.$svc" || return 1
 	# exactly the module line changed, nothing else
 	n=$(diff "$src" "$E2E_T/pam.$svc" | grep -c '^>')
@@ -663,4 +664,121 @@ e2e_no_code_logged() {
 	else
 		pass "$1"
 	fi
+}
+
+# ---------------------------------------------------------------------
+# delivered codes: the peers (a real SMTP server, the loopback AWS mock)
+
+# e2e_wait_file FILE PID: wait (10 s) for FILE to be non-empty while PID
+# lives.
+e2e_wait_file() {
+	local i=0
+	while [ ! -s "$1" ] && [ $i -lt 100 ] && kill -0 "$2" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$1" ]
+}
+
+# e2e_port_open PORT PID: wait (10 s) until 127.0.0.1:PORT accepts while
+# PID lives.
+e2e_port_open() {
+	"$E2E_PY" - "$1" "$2" <<'EOF'
+import os, socket, sys, time
+port, pid = int(sys.argv[1]), int(sys.argv[2])
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close()
+        sys.exit(0)
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            sys.exit(1)
+        time.sleep(0.1)
+sys.exit(1)
+EOF
+}
+
+# e2e_smtp: aiosmtpd on 127.0.0.1 (a free port above 2000) delivering
+# into the Maildir $E2E_MAIL, readable by the test users (the sudo
+# askpass runs as them).  Sets E2E_SMTP_PORT and E2E_SMTP_PID.
+e2e_smtp() {
+	local tries=0 port pid
+	E2E_MAIL=$E2E_T/mail
+	mkdir -p -m 0755 "$E2E_MAIL" "$E2E_MAIL/new" "$E2E_MAIL/cur" \
+	    "$E2E_MAIL/tmp" || return 1
+	while [ $tries -lt 5 ]; do
+		tries=$((tries + 1))
+		port=$(e2e_free_port)
+		[ "$port" -gt 2000 ] 2>/dev/null || continue
+		$E2E_PDEATH "$E2E_PY" -m aiosmtpd -n -l "127.0.0.1:$port" \
+		    -c aiosmtpd.handlers.Mailbox "$E2E_MAIL" \
+		    >"$E2E_T/smtp.log" 2>&1 &
+		pid=$!
+		E2E_PIDS="$E2E_PIDS $pid"
+		if e2e_port_open "$port" "$pid"; then
+			E2E_SMTP_PORT=$port
+			E2E_SMTP_PID=$pid
+			return 0
+		fi
+		e2e_kill "$pid"
+	done
+	echo "e2e: aiosmtpd did not start: $(tail -n 3 "$E2E_T/smtp.log")" >&2
+	return 1
+}
+
+# e2e_aws_mock: tests/data/aws_mock.py in $E2E_T/aws (STS AssumeRole,
+# SNS Publish -> $E2E_T/aws/sns.jsonl, every SigV4 signature checked),
+# host credentials in $E2E_T/aws-credentials (0600), and the role
+# $E2E_ROLE, assumable with the ExternalId $E2E_EXTID only.  Sets
+# E2E_MOCK_PORT.
+e2e_aws_mock() {
+	local pid
+	E2E_ROLE=arn:aws:iam::123456789012:role/cmfa-e2e-sns
+	E2E_EXTID=cmfa-e2e-external-id
+	mkdir -m 0700 "$E2E_T/aws" || return 1
+	printf '[{"AccessKeyId": "AKIDE2EHOST", "SecretAccessKey": "%s"}]\n' \
+	    "$E2E_RAND-host-secret" >"$E2E_T/aws/creds.json" &&
+	    printf '{"%s": {"ExternalId": "%s"}}\n' "$E2E_ROLE" "$E2E_EXTID" \
+		>"$E2E_T/aws/roles.json" &&
+	    (umask 077 && printf '[default]\naws_access_key_id = AKIDE2EHOST\naws_secret_access_key = %s\n' \
+		"$E2E_RAND-host-secret" >"$E2E_T/aws-credentials") || return 1
+	$E2E_PDEATH "$E2E_PY" "$e2e_top/tests/data/aws_mock.py" "$E2E_T/aws" \
+	    2>"$E2E_T/aws-mock.log" &
+	pid=$!
+	E2E_PIDS="$E2E_PIDS $pid"
+	if ! e2e_wait_file "$E2E_T/aws/port" "$pid"; then
+		echo "e2e: aws_mock.py did not start: $(tail -n 3 "$E2E_T/aws-mock.log")" >&2
+		return 1
+	fi
+	E2E_MOCK_PORT=$(cat "$E2E_T/aws/port")
+	E2E_MOCK_PID=$pid
+}
+
+# e2e_delivered_user USER sms|email: a store record whose preferred (and
+# only) factor is SMS_MFA or EMAIL_OTP, with a verified phone number /
+# address of its own, and the askpass's pub/USER/deliver file.  Sets
+# E2E_DEST.
+e2e_delivered_user() {
+	local factor attr n
+	n=$(printf '%s' "$1" | cksum | cut -d' ' -f1)
+	case $2 in
+	sms)
+		factor=SMS_MFA attr=phone_number
+		E2E_DEST=+1206555$(printf '%04d' $((n % 10000)))
+		printf 'sms=%s\ndest=%s\n' "$E2E_T/aws/sns.jsonl" "$E2E_DEST" \
+		    >"$E2E_T/pub/$1/deliver" ;;
+	email)
+		factor=EMAIL_OTP attr=email
+		E2E_DEST=$1@example.com
+		printf 'mail=%s\ndest=%s\n' "$E2E_MAIL" "$E2E_DEST" \
+		    >"$E2E_T/pub/$1/deliver" ;;
+	*) return 1 ;;
+	esac
+	chmod 0644 "$E2E_T/pub/$1/deliver" &&
+	    (umask 077 &&
+		printf '{"Username":"%s","Enabled":true,"UserStatus":"CONFIRMED","UserMFASettingList":["%s"],"PreferredMfaSetting":"%s","UserAttributes":[{"Name":"%s","Value":"%s"},{"Name":"%s_verified","Value":"true"}]}' \
+		    "$1" "$factor" "$factor" "$attr" "$E2E_DEST" "$attr" \
+		    >"$E2E_STORE/users/$1.json")
 }

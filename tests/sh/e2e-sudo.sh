@@ -23,6 +23,8 @@ e2e_setup
 install -m 0755 "$E2E_LIB/sudo-session" "$E2E_T/pub/sudo-session" ||
     e2e_skip_all "cannot set up $E2E_T"
 
+# helper=: the build's cognito-mfa sends the emailed code (issue 5)
+E2E_MODARGS="helper=$E2E_BUILD/cognito-mfa"
 e2e_pam_service sudo-mfa s || e2e_skip_all "cannot install the PAM service"
 svc=$E2E_SERVICE
 # sudo -i runs under its own service (Debian: sudo-i, pam_login_service)
@@ -47,6 +49,7 @@ mkuser u_offplain offplain plain
 mkuser u_offtotp offtotp totp
 mkuser u_login login totp
 mkuser u_loginbad loginbad totp
+mkuser u_mail mail plain
 
 alias=CMFAEE$(echo "$E2E_RAND" | tr a-z A-Z)
 cat >"$E2E_T/sudoers" <<EOF
@@ -105,6 +108,7 @@ s_why() {
 # the prompts of the last session, as "p" (password) and "c" (code)
 asked() {
 	sed -e 's/.*assword.*/p/' -e 's/.*Authenticator code.*/c/' \
+	    -e 's/.*Email code.*/e/' \
 	    "$E2E_PROMPTS" | tr -d '\n'
 }
 
@@ -267,6 +271,36 @@ if [ "$(asked)" = pccc ] && [ "$S_RC" != "rc1=0 " ] && [ -n "$S_RC" ] &&
 	pass sudo_login_shell_wrong_code_refused
 else
 	fail sudo_login_shell_wrong_code_refused "$(s_why)"
+fi
+
+# ---------------------------------------------------------------------
+# step-up with an emailed code: cognito-mfa deliver sends it to a real
+# SMTP server (aiosmtpd); the askpass, as the user, reads it from the
+# delivered message
+
+if ! "$E2E_PY" -c 'import aiosmtpd' 2>/dev/null; then
+	skip sudo_with_emailed_code "python3-aiosmtpd not installed"
+elif ! e2e_smtp; then
+	fail sudo_with_emailed_code "the SMTP server does not start"
+else
+	e2e_delivered_user "$u_mail" email
+	e2e_pool '{"MfaConfiguration":"ON","EmailMfaConfiguration":{"Subject":"Sudo","Message":"Your sudo code is {####}."}}'
+	e2e_config "email_channel = smtp" \
+	    "smtp_url = smtp://127.0.0.1:$E2E_SMTP_PORT" "smtp_starttls = no" \
+	    "email_from = mfa@example.com"
+	sudo_session "$u_mail" sent 1
+	if [ "$S_RC" = "rc1=0 " ] && [ "$(asked)" = pe ] &&
+	    grep -q "Your sudo code is $(tail -n 1 "$E2E_T/pub/$u_mail/codes")\." \
+		"$E2E_MAIL"/new/*; then
+		pass sudo_with_emailed_code
+	else
+		fail sudo_with_emailed_code "$(s_why)"
+	fi
+	e2e_logcheck sudo_with_emailed_code_log_line "$u_mail" \
+	    e2e_one_line_has "user=$u_mail service=$svc " \
+	    "factor=EMAIL_OTP outcome=verified"
+	e2e_pool on
+	e2e_config
 fi
 
 # ---------------------------------------------------------------------
