@@ -131,7 +131,8 @@ enum cmfa_err cmfa_sigv4_signing_key(const char *secret_access_key,
 #include <sys/types.h>
 
 /* ---------------------------------------------------------------------- */
-/* HTTP (aws/http.c): the only file that includes <curl/curl.h>.          */
+/* HTTP (aws/http.c): with deliver/smtp.c, the only files that include     */
+/* <curl/curl.h>.                                                         */
 
 #define CMFA_HTTP_MAX_RESPONSE (4u * 1024u * 1024u) /* default body cap */
 #define CMFA_HTTP_TIMEOUT_DEFAULT_MS 60000L         /* AWS CLI: 60 s */
@@ -182,6 +183,10 @@ struct cmfa_http_resp {
 };
 
 struct cmfa_http; /* a connection cache (a libcurl easy handle) */
+
+/* curl_global_init() once per process (cognito-mfa is single-threaded);
+ * every libcurl user (http.c, deliver/smtp.c) calls it first. */
+enum cmfa_err cmfa_curl_global_init(void);
 
 enum cmfa_err cmfa_http_new(const struct cmfa_http_opts *o,
     struct cmfa_http **out);

@@ -1,6 +1,6 @@
 /*
- * http.c: HTTPS exchanges with libcurl; the only file that includes
- * <curl/curl.h>.
+ * http.c: HTTPS exchanges with libcurl; with deliver/smtp.c, the only
+ * files that include <curl/curl.h>.
  *
  * One easy handle per struct cmfa_http, reused so its connection stays
  * open between calls (keep-alive).  Only http and https, no redirects, no
@@ -36,8 +36,8 @@ struct cmfa_http {
 	char *ca_bundle; /* copy of o.ca_bundle */
 };
 
-static enum cmfa_err
-global_init(void)
+enum cmfa_err
+cmfa_curl_global_init(void)
 {
 	static int done; /* cognito-mfa is single-threaded */
 
@@ -56,7 +56,7 @@ cmfa_http_new(const struct cmfa_http_opts *o, struct cmfa_http **out)
 	enum cmfa_err e;
 
 	*out = NULL;
-	if ((e = global_init()) != CMFA_OK)
+	if ((e = cmfa_curl_global_init()) != CMFA_OK)
 		return e;
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return CMFA_ERR_NOMEM;

@@ -34,6 +34,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "cmfa_aws.h"
 #include "cmfa_deliver.h"
 #include "cmfa_otp.h"
 
@@ -509,19 +510,6 @@ on_read(char *dst, size_t size, size_t n, void *arg)
 	return want;
 }
 
-static enum cmfa_err
-global_init(void)
-{
-	static int done; /* cognito-mfa is single-threaded */
-
-	if (!done) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return CMFA_ERR_NOMEM;
-		done = 1;
-	}
-	return CMFA_OK;
-}
-
 /* code: the last SMTP reply, 0 for none, NOT_SENT before connecting. */
 static void
 set_err(char *err, size_t errsz, const char *what, long code)
@@ -709,7 +697,7 @@ cmfa_smtp_send(const struct cmfa_smtp_msg *m, char *err, size_t errsz)
 		set_err(err, errsz, why, NOT_SENT);
 		goto out;
 	}
-	if ((e = global_init()) != CMFA_OK) {
+	if ((e = cmfa_curl_global_init()) != CMFA_OK) {
 		set_err(err, errsz, "libcurl cannot start", NOT_SENT);
 		goto out;
 	}

@@ -175,63 +175,35 @@ expired(const struct cmfa_pam_ctx *c, const struct sent *s, int64_t now)
 	    now - s->at >= (int64_t)c->opts.cfg.code_validity * 60;
 }
 
+static enum cmfa_err
+sent_verify(struct cmfa_pam_ctx *c, void *arg, const char *answer, int64_t now,
+    uint64_t last_step, uint64_t *step)
+{
+	struct sent *s = arg;
+	enum cmfa_err e;
+
+	(void)c;
+	(void)now;
+	e = cmfa_code_check(s->code, answer, strlen(answer));
+	if (e == CMFA_OK) /* one use: gone whatever happens next */
+		cmfa_memzero(s->code, sizeof(s->code));
+	*step = last_step; /* a delivered code has no time step */
+	return e;
+}
+
 /*
- * Check one answer in its own locked transaction (never held while the
- * user types).  VERIFIED, WRONG_CODE (counted), LOCKED; WRONG_CODE with
- * why "expired-code" (not counted) when the code is too old.
+ * One answer: WRONG_CODE with why "expired-code" (not counted: it is no
+ * guess) when the code is too old, else cmfa_pam_check_answer().
  */
 static enum cmfa_result
 code_check(struct cmfa_pam_ctx *c, struct sent *s, const char *answer)
 {
-	struct cmfa_state_txn txn;
-	struct cmfa_state st;
-	enum cmfa_result r;
-	enum cmfa_err e;
-	int64_t remaining = 0, now = (int64_t)time(NULL);
-	uint8_t gkey[CMFA_GRACE_KEY_LEN];
-
-	if ((e = cmfa_state_begin(&c->cache.store, c->user, &txn, &st)) !=
-	    CMFA_OK)
-		return cmfa_pam_state_error(c, e);
-	if (cmfa_state_locked(&st, now, &remaining)) {
-		cmfa_state_end(&txn);
-		return cmfa_pam_locked_out(c, remaining);
-	}
-	if (expired(c, s, now)) {
-		cmfa_state_end(&txn);
+	if (expired(c, s, (int64_t)time(NULL))) {
 		cmfa_memzero(s->code, sizeof(s->code));
 		c->why = "expired-code";
 		return CMFA_RES_WRONG_CODE;
 	}
-	e = cmfa_code_check(s->code, answer, strlen(answer));
-	if (e == CMFA_OK) {
-		/* one use: the code is gone whatever happens next */
-		cmfa_memzero(s->code, sizeof(s->code));
-		cmfa_state_success(&st, now, st.last_step);
-		if (cmfa_pam_grace_key(c, gkey))
-			(void)cmfa_state_grace_add(&st,
-			    cmfa_pam_grace_service(c), gkey,
-			    now + (int64_t)c->opts.cfg.grace, now);
-		r = CMFA_RES_VERIFIED;
-	} else if (e == CMFA_ERR_MISMATCH) {
-		cmfa_state_fail(&st, now);
-		c->why = "wrong-code";
-		r = cmfa_state_locked(&st, now, &remaining)
-		    ? CMFA_RES_LOCKED
-		    : CMFA_RES_WRONG_CODE;
-	} else {
-		cmfa_state_end(&txn);
-		c->why = "code-error";
-		snprintf(c->detail, sizeof(c->detail), "%s", cmfa_strerror(e));
-		return CMFA_RES_SYSTEM;
-	}
-	e = cmfa_state_commit(&txn, &st);
-	cmfa_state_end(&txn);
-	if (e != CMFA_OK) /* an unrecorded attempt must not succeed */
-		return cmfa_pam_state_error(c, e);
-	if (r == CMFA_RES_LOCKED)
-		return cmfa_pam_locked_out(c, remaining);
-	return r;
+	return cmfa_pam_check_answer(c, sent_verify, s, answer);
 }
 
 /* The prompts, after the code was sent: tries answers, resends. */

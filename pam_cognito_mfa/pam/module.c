@@ -309,13 +309,9 @@ cmfa_pam_locked_out(struct cmfa_pam_ctx *c, int64_t remaining)
 	return CMFA_RES_LOCKED;
 }
 
-/*
- * Verify one TOTP answer in its own locked transaction (the lock is never
- * held while the user types).  Returns VERIFIED, WRONG_CODE (counted), or
- * LOCKED.
- */
-static enum cmfa_result
-totp_check(struct cmfa_pam_ctx *c, const char *answer)
+enum cmfa_result
+cmfa_pam_check_answer(struct cmfa_pam_ctx *c, cmfa_pam_verify_fn verify,
+    void *arg, const char *answer)
 {
 	struct cmfa_state_txn txn;
 	struct cmfa_state st;
@@ -332,8 +328,7 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 		cmfa_state_end(&txn);
 		return cmfa_pam_locked_out(c, remaining);
 	}
-	e = cmfa_totp_verify(c->cache.key, c->cache.keylen, answer,
-	    strlen(answer), now, c->opts.cfg.window, st.last_step, &step);
+	e = verify(c, arg, answer, now, st.last_step, &step);
 	if (e == CMFA_OK) {
 		cmfa_state_success(&st, now, step);
 		if (cmfa_pam_grace_key(c, gkey))
@@ -349,7 +344,7 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 		    : CMFA_RES_WRONG_CODE;
 	} else {
 		cmfa_state_end(&txn);
-		c->why = "totp-error";
+		c->why = "verify-error";
 		snprintf(c->detail, sizeof(c->detail), "%s", cmfa_strerror(e));
 		return CMFA_RES_SYSTEM;
 	}
@@ -360,6 +355,15 @@ totp_check(struct cmfa_pam_ctx *c, const char *answer)
 	if (r == CMFA_RES_LOCKED)
 		return cmfa_pam_locked_out(c, remaining);
 	return r;
+}
+
+static enum cmfa_err
+totp_verify(struct cmfa_pam_ctx *c, void *arg, const char *answer, int64_t now,
+    uint64_t last_step, uint64_t *step)
+{
+	(void)arg;
+	return cmfa_totp_verify(c->cache.key, c->cache.keylen, answer,
+	    strlen(answer), now, c->opts.cfg.window, last_step, step);
 }
 
 static enum cmfa_result
@@ -388,7 +392,7 @@ totp_challenge(struct cmfa_pam_ctx *c)
 		    &answer);
 		if (r != CMFA_RES_CONTINUE)
 			return r;
-		r = totp_check(c, answer);
+		r = cmfa_pam_check_answer(c, totp_verify, NULL, answer);
 		cmfa_pam_answer_free(&answer);
 		if (r != CMFA_RES_WRONG_CODE)
 			break;

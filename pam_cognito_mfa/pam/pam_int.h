@@ -54,6 +54,22 @@ bool cmfa_pam_grace_key(struct cmfa_pam_ctx *c,
 const char *cmfa_pam_grace_service(struct cmfa_pam_ctx *c);
 
 /*
+ * Check one answer in its own transaction on the user's state file (the
+ * lock is never held while the user types): refused at once while
+ * locked out; verify() says CMFA_OK (the step to record as the last one
+ * used in *step: pass last_step on for codes without steps),
+ * CMFA_ERR_MISMATCH or CMFA_ERR_REPLAY (a wrong code: counted towards
+ * the lockout), or another error (PAM_SYSTEM_ERR).  A success clears the
+ * failures and records grace.  VERIFIED, WRONG_CODE, LOCKED, or the
+ * state file's failure; an attempt that cannot be recorded never
+ * succeeds.
+ */
+typedef enum cmfa_err (*cmfa_pam_verify_fn)(struct cmfa_pam_ctx *c, void *arg,
+    const char *answer, int64_t now, uint64_t last_step, uint64_t *step);
+enum cmfa_result cmfa_pam_check_answer(struct cmfa_pam_ctx *c,
+    cmfa_pam_verify_fn verify, void *arg, const char *answer);
+
+/*
  * A delivered code (delivered.c): send one through the helper, tell the
  * user where it went, prompt up to `tries` times, verify in constant
  * time under the per-user lock and lockout.  VERIFIED, WRONG_CODE,
