@@ -320,6 +320,35 @@ else
 	fail profile_runs_after_primary_auth "$(tr '\n' '|' <"$T/pt.out")"
 fi
 
+# a delivered code through the packaged pieces: the installed module, no
+# helper= option, so its compiled-in helper /usr/bin/cognito-mfa (from
+# the cognito-mfa package) sends the code through deliver_command; the
+# code is read from what the command got and typed back to pamtester
+e2e_user ptmail plain || fail setup_user
+u_mail=$E2E_USER
+e2e_delivered_user "$u_mail" email || fail setup_delivered_user
+printf '#!/bin/sh\ncat >"%s/delivered.tmp" && mv "%s/delivered.tmp" "%s/delivered"\n' \
+    "$T" "$T" "$T" >"$T/deliver-cmd" && chmod 0755 "$T/deliver-cmd"
+e2e_pool '{"MfaConfiguration":"ON","EmailMfaConfiguration":{"Subject":"Pkg","Message":"Your code is {####}."}}'
+e2e_config "email_channel = command" "deliver_command = $T/deliver-cmd"
+rm -f "$T/delivered"
+(
+	i=0
+	while [ ! -s "$T/delivered" ] && [ $i -lt 150 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sed -n 's/.*code is \([0-9]\{6\}\)\..*/\1/p' "$T/delivered"
+) | timeout 30 pamtester "$svc_ok" "$u_mail" authenticate >"$T/pt.out" 2>&1
+if [ $? -eq 0 ] && grep -q 'Email code' "$T/pt.out" &&
+    grep -qx "destination: $u_mail@example.com" "$T/delivered"; then
+	pass installed_module_delivers_through_packaged_cli
+else
+	fail installed_module_delivers_through_packaged_cli "$(tr '\n' '|' <"$T/pt.out")"
+fi
+e2e_pool on
+e2e_config
+
 # ---------------------------------------------------------------------
 # a real SSH login through the installed module (the shipped
 # sshd-mfa-after-publickey stack, its module line pointed at $MOD)
