@@ -25,6 +25,7 @@
 # code) is not measured here (tests/bench/bench_pam.c is the module's).
 # Run by tests/run-bench (make bench); never part of make check.
 set -u
+. "$(dirname "$0")/../sh/lib.sh" # mock_start
 build=${1:-build}
 top=$(pwd -P)
 cli=$top/$build/cognito-mfa
@@ -45,10 +46,7 @@ cmd=
 mock_pid=
 smtp_pid=
 cleanup() {
-	for p in $mock_pid $smtp_pid; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	stop_pids $mock_pid $smtp_pid
 	rm -rf "$tmp"
 	[ -n "$cmd" ] && rm -rf "$cmd"
 }
@@ -116,16 +114,7 @@ printf '[default]\naws_access_key_id = AKIDCMFABENCH\naws_secret_access_key = cm
 printf '[default]\n' >"$tmp/aws-config"
 url=
 if "$py" -c 'import awscli' 2>/dev/null; then
-	"$py" "$mock_py" "$m" 2>"$tmp/mock.err" &
-	mock_pid=$!
-	i=0
-	while [ ! -s "$m/port" ] && [ $i -lt 100 ] &&
-		kill -0 "$mock_pid" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	port=$(cat "$m/port" 2>/dev/null)
-	if [ -n "$port" ] && [ "$port" -gt 2000 ]; then
+	if mock_start "$m" "$tmp/mock.err"; then
 		url=http://127.0.0.1:$port
 	else
 		echo "bench_deliver: the mock did not start: $(tail -n 3 "$tmp/mock.err" | tr '\n' '|')"
@@ -135,29 +124,10 @@ else
 fi
 sport=
 if "$py" -c 'import aiosmtpd' 2>/dev/null; then
-	# a free port above 2000 (bound then released: aiosmtpd takes a number)
-	while :; do
-		sport=$("$py" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
-		[ "$sport" -gt 2000 ] && break
-	done
-	"$py" -m aiosmtpd -n -l "127.0.0.1:$sport" \
-		-c aiosmtpd.handlers.Mailbox "$tmp/maildir" 2>"$tmp/smtp.err" &
-	smtp_pid=$!
-	i=0
-	until "$py" -c 'import socket, sys
-socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-		"$sport" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -ge 100 ] || ! kill -0 "$smtp_pid" 2>/dev/null; then
-			echo "bench_deliver: aiosmtpd did not start: $(tail -n 3 "$tmp/smtp.err" | tr '\n' '|')"
-			sport=
-			break
-		fi
-		sleep 0.1
-	done
+	if ! smtpd_start "$tmp/maildir" "$tmp/smtp.err"; then
+		echo "bench_deliver: aiosmtpd did not start: $(tail -n 3 "$tmp/smtp.err" | tr '\n' '|')"
+		sport=
+	fi
 else
 	echo "bench_deliver: no aiosmtpd for $py: SMTP skipped"
 fi

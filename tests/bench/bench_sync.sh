@@ -11,6 +11,7 @@
 #      for 100 users one after the other, extrapolated per user.
 # Run by tests/run-bench (make bench); never part of make check.
 set -u
+. "$(dirname "$0")/../sh/lib.sh" # mock_start
 build=${1:-build}
 top=$(pwd)
 cli=$top/$build/cognito-mfa
@@ -47,14 +48,7 @@ cat >"$d/state.json" <<EOF
   "UserPool": {"Id": "$P2", "Name": "bench2"}, "Users": [],
   "GenerateUsers": {"count": 300, "prefix": "user"}}}}
 EOF
-"$py" "$top/tests/data/aws_mock.py" "$d" 2>"$tmp/mock.err" &
-mock_pid=$!
-i=0
-while [ ! -s "$d/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-port=$(cat "$d/port" 2>/dev/null)
-if [ -z "$port" ]; then
+if ! mock_start "$d" "$tmp/mock.err"; then
 	echo "bench_sync: the mock did not start: $(head -c 300 "$tmp/mock.err")"
 	exit 1
 fi

@@ -416,10 +416,7 @@ e2e_pam_service() {
 # sshd
 
 e2e_free_port() {
-	"$E2E_PY" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
+	free_port # tests/sh/lib.sh (/usr/bin/python3)
 }
 
 # e2e_sshd NAME SERVICE [FIRST_LINE...]: start /usr/sbin/sshd as a link

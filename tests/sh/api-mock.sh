@@ -33,10 +33,7 @@ tmp=$(mktemp -d /tmp/cmfa-api-mock.XXXXXX) || exit 1
 mock_pid=
 tls_pid=
 cleanup() {
-	for p in $mock_pid $tls_pid; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	stop_pids $mock_pid $tls_pid
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -66,16 +63,7 @@ cat >"$m/state.json" <<EOF
   "SoftwareTokens": ["alice"],
   "GenerateUsers": {"count": 130, "prefix": "user"}}}}
 EOF
-"$py" "$mock_py" "$m" 2>"$tmp/mock.err" &
-mock_pid=$!
-i=0
-while [ ! -s "$m/port" ] && [ $i -lt 100 ] && kill -0 "$mock_pid" 2>/dev/null
-do
-	sleep 0.1
-	i=$((i + 1))
-done
-port=$(cat "$m/port" 2>/dev/null)
-if [ -z "$port" ] || [ "$port" -le 2000 ]; then
+if ! mock_start "$m" "$tmp/mock.err"; then
 	fail mock_started "$(tail -n 3 "$tmp/mock.err" | tr '\n' '|')"
 	finish
 	exit

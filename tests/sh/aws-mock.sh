@@ -102,14 +102,7 @@ printf '%s\n' "$ecs_token" >"$d/ecs-token"
 echo mock-instance-role >"$d/imds-role"
 echo eu-west-1b >"$d/imds-az"
 
-"$py" "$top/tests/data/aws_mock.py" "$d" 2>"$tmp/mock.err" &
-mock_pid=$!
-i=0
-while [ ! -s "$d/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-port=$(cat "$d/port" 2>/dev/null)
-if [ -z "$port" ] || [ "$port" -le 2000 ]; then
+if ! mock_start "$d" "$tmp/mock.err"; then
 	fail mock_started "no port: $(head -c 300 "$tmp/mock.err")"; finish; exit
 fi
 pass mock_started

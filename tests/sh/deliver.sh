@@ -35,10 +35,7 @@ cmd=
 mock_pid=
 smtp_pid=
 cleanup() {
-	for p in $mock_pid $smtp_pid; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	stop_pids $mock_pid $smtp_pid
 	rm -rf "$tmp"
 	[ -n "$cmd" ] && rm -rf "$cmd"
 }
@@ -421,16 +418,7 @@ EOF
 EOF
 	printf '[default]\naws_access_key_id = AKIDCMFAHOST\naws_secret_access_key = cmfa/host+secret\n' >"$tmp/aws-credentials"
 	printf '[default]\n' >"$tmp/aws-config"
-	"$py" "$mock_py" "$m" 2>"$tmp/mock.err" &
-	mock_pid=$!
-	i=0
-	while [ ! -s "$m/port" ] && [ $i -lt 100 ] &&
-		kill -0 "$mock_pid" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	port=$(cat "$m/port" 2>/dev/null)
-	if [ -z "$port" ] || [ "$port" -le 2000 ]; then
+	if ! mock_start "$m" "$tmp/mock.err"; then
 		fail mock_started "$(tail -n 3 "$tmp/mock.err" | tr '\n' '|')"
 	else
 		url=http://127.0.0.1:$port
@@ -542,37 +530,21 @@ EOF
 fi
 
 # --- SMTP to aiosmtpd -----------------------------------------------------------
-# free_port: a port above 2000 nobody listens on now
-free_port() {
-	"$py" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 if [ ! -x "$py" ] || ! "$py" -c 'import aiosmtpd' 2>/dev/null; then
 	skip smtp_peer "no aiosmtpd for $py"
 else
 	# aiosmtpd makes the Maildir (cur/ new/ tmp/) only when it is absent
-	sport=$(free_port)
-	while [ "$sport" -le 2000 ]; do sport=$(free_port); done
-	"$py" -m aiosmtpd -n -l "127.0.0.1:$sport" \
-		-c aiosmtpd.handlers.Mailbox "$tmp/maildir" 2>"$tmp/smtp.err" &
-	smtp_pid=$!
-	i=0
-	until "$py" -c 'import socket, sys
-socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-		"$sport" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -ge 100 ] || ! kill -0 "$smtp_pid" 2>/dev/null; then
-			break
-		fi
-		sleep 0.1
-	done
-	conf smtp "delivery_limit = 100
+	# (a failure to start shows in the checks below)
+	smtpd_start "$tmp/maildir" "$tmp/smtp.err"
+	# smtp_conf NAME PORT: plain SMTP to 127.0.0.1:PORT
+	smtp_conf() {
+		conf "$1" "delivery_limit = 100
 email_channel = smtp
-smtp_url = smtp://127.0.0.1:$sport
+smtp_url = smtp://127.0.0.1:$2
 smtp_starttls = no
 email_from = mfa@example.org"
+	}
+	smtp_conf smtp "$sport"
 	dlv smtp alice email
 	expect smtp_sent 0
 	ok smtp_details details 'a***@e***.com' EMAIL email
@@ -588,12 +560,7 @@ body = m.get_payload(decode=True).decode()
 assert 'Mail code: %s. Bye' % sys.argv[2] in body, body
 EOF
 	# nobody listening: a gateway failure
-	dport=$(free_port)
-	conf smtpdown "delivery_limit = 100
-email_channel = smtp
-smtp_url = smtp://127.0.0.1:$dport
-smtp_starttls = no
-email_from = mfa@example.org"
+	smtp_conf smtpdown "$(free_port)"
 	dlv smtpdown alice email
 	expect smtp_down 6 "SMTP: "
 fi

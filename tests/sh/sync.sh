@@ -84,14 +84,7 @@ EOF
 : >"$d/faults.json"
 : >"$tmp/empty.conf"
 
-"$py" "$top/tests/data/aws_mock.py" "$d" 2>"$tmp/mock.err" &
-mock_pid=$!
-i=0
-while [ ! -s "$d/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-port=$(cat "$d/port" 2>/dev/null)
-if [ -z "$port" ] || [ "$port" -le 2000 ]; then
+if ! mock_start "$d" "$tmp/mock.err"; then
 	fail mock_started "no port: $(head -c 300 "$tmp/mock.err")"; finish; exit
 fi
 ep=http://127.0.0.1:$port

@@ -19,28 +19,12 @@
  * Backoff waits are real (up to a few seconds per retried call): they
  * are what is tested.
  */
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <time.h>
-#include <unistd.h>
-
 #include <cjson/cJSON.h>
 
 #include "cmfa_aws.h"
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
 
-#define PY "/usr/bin/python3"
-#define MOCK "tests/data/aws_mock.py"
-#define SIGNER "tests/data/sigv4_botocore.py"
 #define POOL "us-east-1_TestPool1"
 
 #define AK1 "AKIDTESTLONGTERM0001"
@@ -54,85 +38,13 @@
 
 #define FIXED_TIME INT64_C(1700000000) /* 2023-11-14T22:13:20Z */
 
-static char g_dir[64];
-static pid_t g_mock = -1;
-static char g_url[64];    /* http://127.0.0.1:PORT */
-static char g_requrl[80]; /* ... with the trailing '/' */
+static struct tmock g_mock = { .pid = -1 };
+static char g_requrl[80]; /* the mock's URL with the trailing '/' */
 static size_t g_mark;     /* log.jsonl lines before the current test */
 static long g_read_timeout_ms = 10000;
 
 /* ---------------------------------------------------------------------- */
 /* Files and processes                                                    */
-
-static bool
-write_file(const char *name, const char *text)
-{
-	char path[256], tmp[256];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", g_dir, name);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return false;
-	ok = fputs(text, f) >= 0;
-	ok = fclose(f) == 0 && ok;
-	return ok && rename(tmp, path) == 0;
-}
-
-static char *
-read_file(const char *name, size_t *len)
-{
-	char path[256];
-	struct cmfa_buf b;
-	char chunk[4096];
-	size_t n;
-	FILE *f;
-	char *p;
-
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	cmfa_buf_init(&b, 64u * 1024u * 1024u);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (cmfa_buf_append(&b, chunk, n) != CMFA_OK)
-			break;
-	fclose(f);
-	if ((p = strdup(cmfa_buf_str(&b))) != NULL && len != NULL)
-		*len = b.len;
-	cmfa_buf_free(&b);
-	return p;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static const char *const child_env[] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
-	NULL };
 
 /* The mock's Cognito state: one pool of 60 generated users. */
 static const char state_json[] =
@@ -154,135 +66,41 @@ write_creds_json(void)
 	    " {\"AccessKeyId\": \"%s\", \"SecretAccessKey\": \"%s\","
 	    "  \"SessionToken\": \"%s\", \"Expiration\": 1000000000}]",
 	    AK1, SK1, AK2, SK2, TOK2, AK3, SK3, TOK3);
-	return write_file("creds.json", buf);
+	return tmock_write(&g_mock, "creds.json", buf);
 }
 
 static bool
 mock_start(void)
 {
-	char *port, errpath[128];
-	uint64_t p;
-	int i, st, fd;
-
-	if (access(PY, X_OK) != 0 || access(MOCK, R_OK) != 0)
+	if (!tmock_mkdtemp(&g_mock, "/tmp/cmfa-awsclient-XXXXXX") ||
+	    !tmock_write(&g_mock, "state.json", state_json) ||
+	    !write_creds_json() || !tmock_start(&g_mock))
 		return false;
-	snprintf(g_dir, sizeof(g_dir), "/tmp/cmfa-awsclient-XXXXXX");
-	if (mkdtemp(g_dir) == NULL) {
-		g_dir[0] = '\0';
-		return false;
-	}
-	if (!write_file("state.json", state_json) || !write_creds_json())
-		return false;
-	snprintf(errpath, sizeof(errpath), "%s/mock.err", g_dir);
-	fflush(NULL);
-	if ((g_mock = fork()) < 0)
-		return false;
-	if (g_mock == 0) {
-		char *argv[] = { (char *)PY, (char *)MOCK, g_dir, NULL };
-
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >=
-		    0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execve(PY, argv, (char *const *)child_env);
-		_exit(127);
-	}
-	for (i = 0; i < 300; i++) { /* startup: up to 15 s */
-		if ((port = read_file("port", NULL)) != NULL) {
-			size_t n = strcspn(port, "\r\n");
-			enum cmfa_err e = cmfa_parse_u64(port, n, 65535, &p);
-
-			free(port);
-			if (e == CMFA_OK && p > 2000) {
-				snprintf(g_url, sizeof(g_url),
-				    "http://127.0.0.1:%u", (unsigned)p);
-				snprintf(g_requrl, sizeof(g_requrl), "%s/",
-				    g_url);
-				return true;
-			}
-		}
-		if (waitpid(g_mock, &st, WNOHANG) == g_mock) {
-			g_mock = -1;
-			return false;
-		}
-		sleep_ms(50);
-	}
-	return false;
+	snprintf(g_requrl, sizeof(g_requrl), "%s/", g_mock.url);
+	return true;
 }
 
 static void
 mock_stop(void)
 {
-	if (g_mock > 0) {
-		kill(g_mock, SIGTERM);
-		waitpid(g_mock, NULL, 0);
-		g_mock = -1;
-	}
-	if (g_dir[0] != '\0')
-		nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	g_dir[0] = '\0';
+	tmock_stop(&g_mock);
 }
 
 /* ---------------------------------------------------------------------- */
 /* The mock's log                                                         */
 
-static size_t
-count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static void
 log_mark(void)
 {
-	char *s = read_file("log.jsonl", NULL);
-
-	g_mark = s != NULL ? count_lines(s) : 0;
-	free(s);
+	g_mark = tmock_count_lines(&g_mock, "log.jsonl");
 }
 
-/*
- * The log entries since log_mark() as a JSON array, once there are at
- * least `want` (the mock writes an entry just after it answers): waits
- * up to 5 s for them.
- */
+/* The log entries since log_mark(), once there are at least `want`:
+ * waits up to 5 s for them. */
 static cJSON *
 log_since(size_t want)
 {
-	cJSON *arr = NULL;
-	char *s, *line, *nl;
-	size_t i, n;
-	int tries;
-
-	for (tries = 0; tries < 100; tries++) {
-		cJSON_Delete(arr);
-		if ((arr = cJSON_CreateArray()) == NULL)
-			return NULL;
-		if ((s = read_file("log.jsonl", NULL)) == NULL)
-			s = strdup("");
-		for (i = 0, n = 0, line = s; line != NULL && *line != '\0';
-		     line = nl != NULL ? nl + 1 : NULL, i++) {
-			nl = strchr(line, '\n');
-			if (nl == NULL)
-				break; /* a line still being written */
-			*nl = '\0';
-			if (i >= g_mark) {
-				cJSON_AddItemToArray(arr, cJSON_Parse(line));
-				n++;
-			}
-		}
-		free(s);
-		if (n >= want)
-			return arr;
-		sleep_ms(50);
-	}
-	return arr;
+	return tmock_lines(&g_mock, "log.jsonl", g_mark, NULL, want);
 }
 
 static const cJSON *
@@ -298,34 +116,6 @@ num(const cJSON *o, const char *name)
 	const cJSON *v = field(o, name);
 
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
-/* The entries of op (and username, when not NULL) in arr, in order. */
-static size_t
-entries_of(const cJSON *arr, const char *op, const char *user,
-    const cJSON **out, size_t max)
-{
-	const cJSON *e, *body, *u;
-	size_t n = 0;
-
-	cJSON_ArrayForEach(e, arr)
-	{
-		const cJSON *o = field(e, "op");
-
-		if (!cJSON_IsString(o) || strcmp(o->valuestring, op) != 0)
-			continue;
-		if (user != NULL) {
-			body = field(e, "body");
-			u = body != NULL ? field(body, "Username") : NULL;
-			if (!cJSON_IsString(u) ||
-			    strcmp(u->valuestring, user) != 0)
-				continue;
-		}
-		if (n < max)
-			out[n] = e;
-		n++;
-	}
-	return n;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -350,29 +140,7 @@ set_creds(const char *ak, const char *sk, const char *tok)
 static void
 env_setup(void)
 {
-	static const char *const unset[] = { "AWS_PROFILE",
-		"AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_MAX_ATTEMPTS",
-		"AWS_RETRY_MODE", "AWS_ENDPOINT_URL",
-		"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-		"AWS_ENDPOINT_URL_STS", "AWS_ROLE_ARN",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI",
-		"AWS_CONTAINER_AUTHORIZATION_TOKEN",
-		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_CA_BUNDLE",
-		"AWS_USE_FIPS_ENDPOINT", "AWS_SDK_LOAD_CONFIG" };
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < CMFA_ARRAY_LEN(unset); i++)
-		unsetenv(unset[i]);
-	setenv("AWS_REGION", "us-east-1", 1);
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	snprintf(path, sizeof(path), "%s/no-config", g_dir);
-	setenv("AWS_CONFIG_FILE", path, 1);
-	snprintf(path, sizeof(path), "%s/no-credentials", g_dir);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
-	set_creds(AK1, SK1, NULL);
+	tmock_env(&g_mock, AK1, SK1);
 }
 
 static int64_t
@@ -384,18 +152,11 @@ fixed_clock(void)
 static struct cmfa_aws *
 client_with(const char *endpoint, int64_t (*clock)(void))
 {
-	struct cmfa_aws_settings s;
 	struct cmfa_aws_error err;
 	struct cmfa_aws *a = NULL;
-	enum cmfa_err e;
+	enum cmfa_err e =
+	    tmock_client(endpoint, clock, g_read_timeout_ms, &a, &err);
 
-	memset(&s, 0, sizeof(s));
-	s.endpoint_url = endpoint;
-	s.imds_disabled = true;
-	s.clock = clock;
-	s.http.connect_timeout_ms = 5000;
-	s.http.read_timeout_ms = g_read_timeout_ms;
-	e = cmfa_aws_open(&s, &a, &err);
 	CHECK_MSG(e == CMFA_OK, "open: %s (%s)", cmfa_strerror(e), err.message);
 	return a;
 }
@@ -403,7 +164,7 @@ client_with(const char *endpoint, int64_t (*clock)(void))
 static struct cmfa_aws *
 client(void)
 {
-	return client_with(g_url, NULL);
+	return client_with(g_mock.url, NULL);
 }
 
 struct req {
@@ -454,13 +215,14 @@ response_user_is(const struct cmfa_aws_call *c, const char *user)
 static bool
 no_faults(void)
 {
-	return write_file("faults.json", "[]");
+	return tmock_write(&g_mock, "faults.json", "[]");
 }
 
 #define NEED_MOCK()                                                            \
 	do {                                                                   \
-		if (g_mock < 0)                                                \
-			SKIP("%s or %s missing", PY, MOCK);                    \
+		if (g_mock.pid < 0)                                            \
+			SKIP("%s or %s missing", CMFA_FIXTURE_PY,              \
+			    CMFA_FIXTURE_MOCK);                                \
 		no_faults();                                                   \
 		log_mark();                                                    \
 		env_setup();                                                   \
@@ -654,7 +416,7 @@ signed_call_accepted(void)
 	cmfa_aws_close(a);
 
 	log = log_since(1);
-	CHECK(entries_of(log, "AdminGetUser", "user000001", e, 4) == 1);
+	CHECK(tmock_entries(log, "AdminGetUser", "user000001", e, 4) == 1);
 	CHECK(cJSON_IsTrue(field(e[0], "signature_ok")));
 	CHECK(cJSON_IsFalse(field(e[0], "session_token")));
 	CHECK_STR_EQ(cJSON_GetStringValue(field(e[0], "access_key")), AK1);
@@ -687,7 +449,7 @@ signed_call_with_token(void)
 	cmfa_aws_close(a);
 
 	log = log_since(2);
-	CHECK(entries_of(log, "AdminGetUser", "user000002", e, 4) == 1);
+	CHECK(tmock_entries(log, "AdminGetUser", "user000002", e, 4) == 1);
 	CHECK(cJSON_IsTrue(field(e[0], "signature_ok")));
 	CHECK(cJSON_IsTrue(field(e[0], "session_token")));
 	CHECK_STR_EQ(cJSON_GetStringValue(field(e[0], "access_key")), AK2);
@@ -746,7 +508,7 @@ retry_500_then_success(void)
 	cJSON *log;
 
 	NEED_MOCK();
-	write_file("faults.json",
+	tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"AdminGetUser\", \"username\": \"user000005\", "
 	    "\"status\": 500, \"times\": 2}]");
 	if ((a = client()) == NULL)
@@ -760,7 +522,7 @@ retry_500_then_success(void)
 	cmfa_aws_call_release(&r.c);
 	cmfa_aws_close(a);
 	log = log_since(3);
-	CHECK(entries_of(log, "AdminGetUser", "user000005", e, 8) == 3);
+	CHECK(tmock_entries(log, "AdminGetUser", "user000005", e, 8) == 3);
 	CHECK_INT_EQ(num(e[0], "status"), 500);
 	CHECK_INT_EQ(num(e[1], "status"), 500);
 	CHECK_INT_EQ(num(e[2], "status"), 200);
@@ -774,7 +536,7 @@ throttling_exhausts_attempts(void)
 	struct req r;
 
 	NEED_MOCK();
-	write_file("faults.json",
+	tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"AdminGetUser\", \"username\": \"user000006\", "
 	    "\"status\": 400, \"type\": \"TooManyRequestsException\", "
 	    "\"message\": \"Too many requests\"}]");
@@ -841,7 +603,7 @@ truncated_and_closed_retried(void)
 	cJSON *log;
 
 	NEED_MOCK();
-	write_file("faults.json",
+	tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"AdminGetUser\", \"username\": \"user000007\", "
 	    "\"truncate\": true, \"times\": 1},"
 	    " {\"op\": \"AdminGetUser\", \"username\": \"user000008\", "
@@ -874,37 +636,15 @@ truncated_and_closed_retried(void)
 	cJSON_Delete(log);
 }
 
-/* A loopback port nobody listens on (bound, then closed). */
-static int
-closed_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = 0;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
 static void
 connection_refused(void)
 {
 	char url[64], want[160];
 	struct cmfa_aws *a;
 	struct req r;
-	int port;
 
 	env_setup();
-	port = closed_port();
-	CHECK(port > 2000);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	CHECK(cmfa_fixture_closed_url(url, sizeof(url)));
 	if ((a = client_with(url, NULL)) == NULL)
 		return;
 	CHECK(get_user(a, "user000001", &r) == CMFA_ERR_IO);
@@ -928,7 +668,7 @@ read_timeout_retried(void)
 	NEED_MOCK();
 	/* no byte for 1 s is a read timeout (the AWS CLI's socket timeout) */
 	g_read_timeout_ms = 1000;
-	write_file("faults.json",
+	tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"AdminGetUser\", \"username\": \"user000010\", "
 	    "\"delay_ms\": 2500, \"times\": 1},"
 	    " {\"op\": \"AdminGetUser\", \"username\": \"user000011\", "
@@ -959,7 +699,7 @@ tls_failure(void)
 
 	NEED_MOCK();
 	setenv("AWS_MAX_ATTEMPTS", "1", 1);
-	snprintf(url, sizeof(url), "https://%s", g_url + 7);
+	snprintf(url, sizeof(url), "https://%s", g_mock.url + 7);
 	if ((a = client_with(url, NULL)) == NULL)
 		return;
 	CHECK(get_user(a, "user000001", &r) == CMFA_ERR_IO);
@@ -1047,7 +787,7 @@ retry_quota_exhaustion(void)
 	size_t i;
 
 	NEED_MOCK();
-	write_file("faults.json",
+	tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"GetUserPoolMfaConfig\", \"status\": 500}]");
 	if ((a = client()) == NULL)
 		return;
@@ -1083,7 +823,7 @@ retry_quota_exhaustion(void)
 	req_pool(&one, "GetUserPoolMfaConfig");
 	CHECK(cmfa_aws_cognito(a, &one.c) == CMFA_OK);
 	cmfa_aws_call_release(&one.c);
-	write_file("faults.json",
+	tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"GetUserPoolMfaConfig\", \"status\": 503}]");
 	req_pool(&one, "GetUserPoolMfaConfig");
 	CHECK(cmfa_aws_cognito(a, &one.c) == CMFA_ERR_IO);
@@ -1107,7 +847,7 @@ static size_t
 times_of(const cJSON *log, const char *op, double *t, size_t max)
 {
 	const cJSON *e[BATCH_MAX] = { 0 };
-	size_t n = entries_of(log, op, NULL, e, BATCH_MAX), i, j;
+	size_t n = tmock_entries(log, op, NULL, e, BATCH_MAX), i, j;
 
 	if (n > max)
 		n = max;
@@ -1207,7 +947,7 @@ batch_retry_while_others_proceed(void)
 	double t0, t1;
 
 	NEED_MOCK();
-	write_file("faults.json",
+	tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"AdminGetUser\", \"username\": \"user000003\", "
 	    "\"status\": 500, \"times\": 1},"
 	    " {\"op\": \"AdminGetUser\", \"delay_ms\": 20}]");
@@ -1228,10 +968,10 @@ batch_retry_while_others_proceed(void)
 	cmfa_aws_close(a);
 
 	log = log_since(13);
-	CHECK(entries_of(log, "AdminGetUser", "user000003", e3, 4) == 2);
-	n = entries_of(log, "AdminGetUser", NULL, all, 64);
+	CHECK(tmock_entries(log, "AdminGetUser", "user000003", e3, 4) == 2);
+	n = tmock_entries(log, "AdminGetUser", NULL, all, 64);
 	CHECK_INT_EQ(n, 13);
-	if (entries_of(log, "AdminGetUser", "user000003", e3, 4) == 2) {
+	if (tmock_entries(log, "AdminGetUser", "user000003", e3, 4) == 2) {
 		t0 = num(e3[0], "t");
 		t1 = num(e3[1], "t");
 		for (i = 0; i < n && i < 64; i++) {
@@ -1319,7 +1059,7 @@ unsigned_call(void)
 	cmfa_aws_close(a);
 
 	log = log_since(1);
-	CHECK(entries_of(log, "GetUser", NULL, e, 4) == 1);
+	CHECK(tmock_entries(log, "GetUser", NULL, e, 4) == 1);
 	CHECK(cJSON_IsNull(field(e[0], "signature_ok")));
 	CHECK(cJSON_IsNull(field(e[0], "access_key")));
 	CHECK(cJSON_IsFalse(field(e[0], "session_token")));
@@ -1363,17 +1103,17 @@ offset_clock(void)
 	return (int64_t)time(NULL) + g_offset;
 }
 
-/* The shared files name and set up, in g_dir. */
+/* The shared files name and set up, in g_mock.dir. */
 static void
 use_files(const char *config, const char *credentials)
 {
 	char path[128];
 
-	write_file("config", config);
-	write_file("credentials", credentials);
-	snprintf(path, sizeof(path), "%s/config", g_dir);
+	tmock_write(&g_mock, "config", config);
+	tmock_write(&g_mock, "credentials", credentials);
+	snprintf(path, sizeof(path), "%s/config", g_mock.dir);
 	setenv("AWS_CONFIG_FILE", path, 1);
-	snprintf(path, sizeof(path), "%s/credentials", g_dir);
+	snprintf(path, sizeof(path), "%s/credentials", g_mock.dir);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
 }
 
@@ -1403,10 +1143,10 @@ creds_refreshed_before_expiry(void)
 	    "[base]\naws_access_key_id = " AK1 "\n"
 	    "aws_secret_access_key = " SK1 "\n");
 	setenv("AWS_PROFILE", "r", 1);
-	setenv("AWS_ENDPOINT_URL_STS", g_url, 1);
-	write_file("sts-expiry-seconds", "900");
+	setenv("AWS_ENDPOINT_URL_STS", g_mock.url, 1);
+	tmock_write(&g_mock, "sts-expiry-seconds", "900");
 	g_offset = 0;
-	if ((a = client_with(g_url, offset_clock)) == NULL)
+	if ((a = client_with(g_mock.url, offset_clock)) == NULL)
 		return;
 	CHECK(cmfa_aws_creds(a, &cr, &err) == CMFA_OK);
 	first[0] = '\0';
@@ -1430,8 +1170,8 @@ creds_refreshed_before_expiry(void)
 	g_offset = 0;
 
 	log = log_since(5);
-	CHECK_INT_EQ(entries_of(log, "AssumeRole", NULL, e, 8), 2);
-	CHECK_INT_EQ(entries_of(log, "AdminGetUser", NULL, e, 8), 3);
+	CHECK_INT_EQ(tmock_entries(log, "AssumeRole", NULL, e, 8), 2);
+	CHECK_INT_EQ(tmock_entries(log, "AdminGetUser", NULL, e, 8), 3);
 	for (i = 0; i < 3; i++) {
 		const char *k = cJSON_GetStringValue(field(e[i], "access_key"));
 
@@ -1461,21 +1201,21 @@ expired_token_new_credentials(void)
 
 	NEED_MOCK();
 	set_creds(NULL, NULL, NULL);
-	write_file("proc1.json",
+	tmock_write(&g_mock, "proc1.json",
 	    "{\"Version\": 1, \"AccessKeyId\": \"" AK3 "\", "
 	    "\"SecretAccessKey\": \"" SK3 "\", \"SessionToken\": \"" TOK3
 	    "\", \"Expiration\": \"2099-01-01T00:00:00Z\"}");
-	write_file("proc2.json",
+	tmock_write(&g_mock, "proc2.json",
 	    "{\"Version\": 1, \"AccessKeyId\": \"" AK2 "\", "
 	    "\"SecretAccessKey\": \"" SK2 "\", \"SessionToken\": \"" TOK2
 	    "\", \"Expiration\": \"2099-01-01T00:00:00Z\"}");
 	snprintf(script, sizeof(script),
 	    "if [ -e %s/proc.n ]; then cat %s/proc2.json; "
 	    "else : > %s/proc.n; cat %s/proc1.json; fi\n",
-	    g_dir, g_dir, g_dir, g_dir);
-	write_file("proc.sh", script);
+	    g_mock.dir, g_mock.dir, g_mock.dir, g_mock.dir);
+	tmock_write(&g_mock, "proc.sh", script);
 	snprintf(cfg, sizeof(cfg),
-	    "[default]\ncredential_process = /bin/sh %s/proc.sh\n", g_dir);
+	    "[default]\ncredential_process = /bin/sh %s/proc.sh\n", g_mock.dir);
 	use_files(cfg, "");
 	if ((a = client()) == NULL)
 		return;
@@ -1486,7 +1226,7 @@ expired_token_new_credentials(void)
 	CHECK_INT_EQ(cmfa_aws_requests(a), 2);
 	cmfa_aws_close(a);
 	log = log_since(2);
-	CHECK(entries_of(log, "AdminGetUser", NULL, e, 4) == 2);
+	CHECK(tmock_entries(log, "AdminGetUser", NULL, e, 4) == 2);
 	CHECK_STR_EQ(cJSON_GetStringValue(field(e[0], "access_key")), AK3);
 	CHECK_INT_EQ(num(e[0], "status"), 400);
 	CHECK_STR_EQ(cJSON_GetStringValue(field(e[1], "access_key")), AK2);
@@ -1497,139 +1237,12 @@ expired_token_new_credentials(void)
 /* ---------------------------------------------------------------------- */
 /* A one-shot capture server: what exactly did the client send?           */
 
-struct capture {
-	pid_t pid;
-	char url[64];
-	char file[128];
-};
-
-/* Read one request (headers + Content-Length body) from fd into b. */
-static bool
-read_request(int fd, struct cmfa_buf *b)
-{
-	char chunk[4096];
-	const char *end, *cl;
-	uint64_t len = 0;
-	ssize_t n;
-
-	for (;;) {
-		end = strstr(cmfa_buf_str(b), "\r\n\r\n");
-		if (end != NULL) {
-			size_t head = (size_t)(end - cmfa_buf_str(b)) + 4;
-
-			cl =
-			    strcasestr(cmfa_buf_str(b), "\r\nContent-Length: ");
-			if (cl != NULL && cl < end)
-				(void)cmfa_parse_u64(cl + 18,
-				    strcspn(cl + 18, "\r"), 1u << 20, &len);
-			if (b->len >= head + len)
-				return true;
-		}
-		if ((n = read(fd, chunk, sizeof(chunk))) <= 0)
-			return false;
-		if (cmfa_buf_append(b, chunk, (size_t)n) != CMFA_OK)
-			return false;
-	}
-}
-
-/* Serve n requests with `response` (raw HTTP), appending each request to
- * cap->file. */
-static bool
-capture_start(struct capture *cap, const char *response, int n)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd, c, i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return false;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    listen(fd, 8) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
-		close(fd);
-		return false;
-	}
-	snprintf(cap->url, sizeof(cap->url), "http://127.0.0.1:%u",
-	    (unsigned)ntohs(sa.sin_port));
-	snprintf(cap->file, sizeof(cap->file), "capture.%u",
-	    (unsigned)ntohs(sa.sin_port));
-	fflush(NULL);
-	if ((cap->pid = fork()) < 0) {
-		close(fd);
-		return false;
-	}
-	if (cap->pid == 0) {
-		alarm(30);
-		for (i = 0; i < n; i++) {
-			struct cmfa_buf b;
-			char path[256];
-			FILE *f;
-
-			if ((c = accept(fd, NULL, NULL)) < 0)
-				_exit(1);
-			cmfa_buf_init(&b, 1u << 20);
-			if (read_request(c, &b)) {
-				snprintf(path, sizeof(path), "%s/%s", g_dir,
-				    cap->file);
-				if ((f = fopen(path, "a")) != NULL) {
-					fwrite(b.p, 1, b.len, f);
-					fclose(f);
-				}
-			}
-			if (write(c, response, strlen(response)) < 0)
-				_exit(1);
-			close(c);
-			cmfa_buf_free(&b);
-		}
-		_exit(0);
-	}
-	close(fd);
-	return true;
-}
-
-static void
-capture_wait(struct capture *cap)
-{
-	if (cap->pid > 0)
-		waitpid(cap->pid, NULL, 0);
-	cap->pid = -1;
-}
-
-/* The value of header name in the request text (NULL if absent). */
-static char *
-header_of(const char *req, const char *name)
-{
-	size_t nl = strlen(name);
-	const char *p = strstr(req, "\r\n"), *end = strstr(req, "\r\n\r\n");
-
-	while (p != NULL && end != NULL && p < end) {
-		p += 2;
-		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			const char *v = p + nl + 1;
-
-			while (*v == ' ')
-				v++;
-			return strndup(v, strcspn(v, "\r"));
-		}
-		p = strstr(p, "\r\n");
-	}
-	return NULL;
-}
-
-/* Run tests/data/sigv4_botocore.py with the request on its stdin. */
+/* botocore's signature of the request (tests/data/sigv4_botocore.py). */
 static cJSON *
 botocore_sign(const char *url, const char *op, const char *body, const char *ak,
     const char *sk, const char *tok)
 {
-	int in[2], out[2];
-	cJSON *req = cJSON_CreateObject(), *res = NULL;
-	char *text, buf[8192];
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
+	cJSON *req = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(req, "time", (double)FIXED_TIME);
 	cJSON_AddStringToObject(req, "region", "us-east-1");
@@ -1640,40 +1253,7 @@ botocore_sign(const char *url, const char *op, const char *body, const char *ak,
 	cJSON_AddStringToObject(req, "secret_key", sk);
 	if (tok != NULL)
 		cJSON_AddStringToObject(req, "token", tok);
-	text = cJSON_PrintUnformatted(req);
-	cJSON_Delete(req);
-	if (text == NULL || pipe(in) != 0)
-		return NULL;
-	if (pipe(out) != 0)
-		return NULL;
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		char *argv[] = { (char *)PY, (char *)SIGNER, NULL };
-
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[1]);
-		close(out[0]);
-		execve(PY, argv, (char *const *)child_env);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	if (write(in[1], text, strlen(text)) < 0)
-		got = sizeof(buf); /* fail below */
-	close(in[1]);
-	free(text);
-	while (got < sizeof(buf) - 1 &&
-	    (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += (size_t)n;
-	close(out[0]);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	if (got < sizeof(buf)) {
-		buf[got] = '\0';
-		res = cJSON_Parse(buf);
-	}
-	return res;
+	return tsigner_run(req);
 }
 
 #define OK_RESPONSE                                                            \
@@ -1683,14 +1263,14 @@ botocore_sign(const char *url, const char *op, const char *body, const char *ak,
 static void
 sign_like_botocore(const char *tok)
 {
-	struct capture cap;
+	struct tcapture cap;
 	struct cmfa_aws *a;
 	char *sent, *auth, *date, *host, *token, url[80];
 	cJSON *bc;
 	struct req r;
 
 	set_creds(AK2, SK2, tok);
-	if (!capture_start(&cap, OK_RESPONSE, 1)) {
+	if (!tcapture_start(&cap, g_mock.dir, OK_RESPONSE, 1)) {
 		CHECK_MSG(false, "no capture server");
 		return;
 	}
@@ -1702,16 +1282,16 @@ sign_like_botocore(const char *tok)
 		cmfa_aws_call_release(&r.c);
 	}
 	cmfa_aws_close(a);
-	capture_wait(&cap);
-	sent = read_file(cap.file, NULL);
+	tcapture_wait(&cap);
+	sent = cmfa_fixture_read(cap.path, NULL);
 	CHECK(sent != NULL);
 	if (sent == NULL)
 		return;
 	CHECK(strncmp(sent, "POST / HTTP/1.1\r\n", 17) == 0);
-	auth = header_of(sent, "Authorization");
-	date = header_of(sent, "X-Amz-Date");
-	host = header_of(sent, "Host");
-	token = header_of(sent, "X-Amz-Security-Token");
+	auth = tcapture_header(sent, "Authorization");
+	date = tcapture_header(sent, "X-Amz-Date");
+	host = tcapture_header(sent, "Host");
+	token = tcapture_header(sent, "X-Amz-Security-Token");
 	CHECK_STR_EQ(host, cap.url + 7);
 	CHECK_STR_EQ(date, "20231114T221320Z");
 	if (tok != NULL)
@@ -1758,13 +1338,13 @@ signature_matches_botocore_token(void)
 static void
 invalid_json_answer(void)
 {
-	struct capture cap;
+	struct tcapture cap;
 	struct cmfa_aws *a;
 	char want[128];
 	struct req r;
 
 	NEED_MOCK();
-	if (!capture_start(&cap,
+	if (!tcapture_start(&cap, g_mock.dir,
 	        "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n"
 	        "Connection: close\r\n\r\nnot json",
 	        1)) {
@@ -1782,10 +1362,10 @@ invalid_json_answer(void)
 		cmfa_aws_call_release(&r.c);
 	}
 	cmfa_aws_close(a);
-	capture_wait(&cap);
+	tcapture_wait(&cap);
 
 	/* an empty 2xx body is botocore's {} */
-	if (!capture_start(&cap,
+	if (!tcapture_start(&cap, g_mock.dir,
 	        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
 	        "Connection: close\r\n\r\n",
 	        1)) {
@@ -1798,21 +1378,21 @@ invalid_json_answer(void)
 		cmfa_aws_call_release(&r.c);
 	}
 	cmfa_aws_close(a);
-	capture_wait(&cap);
+	tcapture_wait(&cap);
 }
 
 /* x-amz-retry-after (ms) replaces the random backoff (up to it + 5 s). */
 static void
 retry_after_honoured(void)
 {
-	struct capture cap;
+	struct tcapture cap;
 	struct cmfa_aws *a;
 	struct req r;
 	double t0, dt;
 
 	NEED_MOCK();
 	setenv("AWS_MAX_ATTEMPTS", "2", 1);
-	if (!capture_start(&cap,
+	if (!tcapture_start(&cap, g_mock.dir,
 	        "HTTP/1.1 400 Bad Request\r\n"
 	        "Content-Type: application/x-amz-json-1.1\r\n"
 	        "x-amz-retry-after: 1500\r\nContent-Length: 52\r\n"
@@ -1823,9 +1403,9 @@ retry_after_honoured(void)
 		return;
 	}
 	if ((a = client_with(cap.url, NULL)) != NULL) {
-		t0 = now_mono();
+		t0 = cmfa_fixture_now();
 		CHECK(get_user(a, "user000001", &r) == CMFA_ERR_IO);
-		dt = now_mono() - t0;
+		dt = cmfa_fixture_now() - t0;
 		CHECK_STR_EQ(r.c.error.type, "ThrottlingException");
 		CHECK_STR_EQ(r.c.error.message, "slow");
 		CHECK_INT_EQ(r.c.attempts, 2);
@@ -1835,7 +1415,7 @@ retry_after_honoured(void)
 		cmfa_aws_call_release(&r.c);
 	}
 	cmfa_aws_close(a);
-	capture_wait(&cap);
+	tcapture_wait(&cap);
 	unsetenv("AWS_MAX_ATTEMPTS");
 }
 
@@ -1872,55 +1452,11 @@ run_all(void)
 	return t_tests_failed > 0 ? 1 : 0;
 }
 
-static volatile pid_t g_child = -1;
-
-/* Interrupted: end the tests; main() then cleans up. */
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	if (g_child > 0)
-		kill(g_child, SIGKILL);
-}
-
-/*
- * The tests run in a child; this process stops the mock and removes the
+/* The tests run in a child; this process stops the mock and removes the
  * temporary directory after it however it ended (a crash, a sanitizer
- * report, SIGINT / SIGTERM / SIGHUP here).
- */
-static int
-run_guarded(void)
-{
-	struct sigaction sa;
-	pid_t child;
-	int st = 0;
-
-	if (!mock_start()) {
-		mock_stop();
-		g_mock = -1;
-	}
-	fflush(NULL);
-	if ((child = fork()) == 0) {
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		exit(run_all()); /* exit(): LeakSanitizer checks then */
-	}
-	g_child = child;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: waitpid sees EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	if (child > 0)
-		while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-			;
-	mock_stop();
-	if (child < 0 || !WIFEXITED(st)) {
-		printf("FAIL: test_aws_client/crashed\n");
-		return 1;
-	}
-	return WEXITSTATUS(st);
-}
-
+ * report, SIGINT / SIGTERM / SIGHUP here). */
 TEST_MAIN_BEGIN("test_aws_client")
-	return run_guarded();
+	if (!mock_start())
+		mock_stop(); /* the tests that need it say SKIP */
+	return cmfa_fixture_guard(t_prog, run_all, mock_stop);
 TEST_MAIN_END

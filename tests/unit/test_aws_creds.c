@@ -18,25 +18,17 @@
  * however the child ended.  Without /usr/bin/python3 or the mock the
  * tests that need it say SKIP.
  */
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
 
 #include "../../pam_cognito_mfa/aws/creds_int.h"
-
-#define PY "/usr/bin/python3"
-#define MOCK "tests/data/aws_mock.py"
 
 #define AK1 "AKIDCREDSTESTKEY0001"
 #define SK1 "creds/test/long+term/secret/000000001"
@@ -52,51 +44,19 @@
 #define ECS_TOKEN "Bearer ecs-mock-token-0001"
 
 static char g_base[64];  /* everything below it; removed by main() */
-static char g_dir[128];  /* the mock's */
 static char g_home[128]; /* HOME of the current test */
-static pid_t g_mock = -1;
-static char g_url[64]; /* http://127.0.0.1:PORT */
-static size_t g_mark;  /* log.jsonl lines before the current step */
+static struct tmock g_mock = { .pid = -1 }; /* its directory below g_base */
+static size_t g_mark; /* log.jsonl lines before the current step */
 
 /* ---------------------------------------------------------------------- */
 /* Files and processes                                                    */
-
-static bool
-write_path(const char *path, const char *text, mode_t mode)
-{
-	char tmp[600];
-	FILE *f;
-	bool ok;
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) <
-	    0)
-		return false;
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		return false;
-	}
-	ok = fputs(text, f) >= 0;
-	ok = fclose(f) == 0 && ok;
-	return ok && chmod(tmp, mode) == 0 && rename(tmp, path) == 0;
-}
-
-static bool
-write_mock(const char *name, const char *text)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	return write_path(path, text, 0600);
-}
 
 static void
 remove_mock(const char *name)
 {
 	char path[PATH_MAX + 64];
 
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
+	snprintf(path, sizeof(path), "%s/%s", g_mock.dir, name);
 	(void)unlink(path);
 }
 
@@ -113,50 +73,8 @@ write_home(const char *rel, const char *text, mode_t mode)
 		(void)mkdir(path, 0700);
 		*slash = '/';
 	}
-	return write_path(path, text, mode);
+	return cmfa_fixture_replace(path, text, mode);
 }
-
-static char *
-read_all(const char *path)
-{
-	struct cmfa_buf b;
-	char *p;
-
-	if (cmfa_aws_read_file(path, 64u * 1024u * 1024u, &b) != CMFA_OK)
-		return NULL;
-	p = strdup(cmfa_buf_str(&b));
-	cmfa_buf_free(&b);
-	return p;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-rm_tree(char *dir)
-{
-	if (dir[0] != '\0')
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	dir[0] = '\0';
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static const char *const child_env[] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
-	NULL };
 
 static bool
 mock_files(void)
@@ -168,158 +86,51 @@ mock_files(void)
 	    " {\"AccessKeyId\": \"%s\", \"SecretAccessKey\": \"%s\","
 	    "  \"SessionToken\": \"%s\"}]",
 	    AK1, SK1, AK2, SK2, TOK2);
-	return write_mock("creds.json", creds) &&
-	    write_mock("roles.json",
+	return tmock_write(&g_mock, "creds.json", creds) &&
+	    tmock_write(&g_mock, "roles.json",
 	        "{\"" ROLE "\": {\"ExternalId\": \"" EXT_ID "\"},"
 	        " \"" CHAIN_ROLE "\": {}, \"" WEB_ROLE "\": {}}") &&
-	    write_mock("web-identity-token", WEB_TOKEN) &&
-	    write_mock("ecs-token", ECS_TOKEN) &&
-	    write_mock("imds-role", "mock-instance-role") &&
-	    write_mock("imds-az", "us-west-2b") &&
-	    write_mock("state.json", "{\"pools\": {}}");
+	    tmock_write(&g_mock, "web-identity-token", WEB_TOKEN) &&
+	    tmock_write(&g_mock, "ecs-token", ECS_TOKEN) &&
+	    tmock_write(&g_mock, "imds-role", "mock-instance-role") &&
+	    tmock_write(&g_mock, "imds-az", "us-west-2b") &&
+	    tmock_write(&g_mock, "state.json", "{\"pools\": {}}");
 }
 
 static bool
 mock_start(void)
 {
-	char path[PATH_MAX + 64], *port;
-	uint64_t p;
-	int i, st, fd;
+	char tmpl[sizeof(g_mock.dir)];
+	int n = snprintf(tmpl, sizeof(tmpl), "%s/mock-XXXXXX", g_base);
 
-	if (access(PY, X_OK) != 0 || access(MOCK, R_OK) != 0)
-		return false;
-	snprintf(g_dir, sizeof(g_dir), "%s/mock", g_base);
-	if (mkdir(g_dir, 0700) != 0) {
-		g_dir[0] = '\0';
-		return false;
-	}
-	if (!mock_files())
-		return false;
-	snprintf(path, sizeof(path), "%s/mock.err", g_dir);
-	fflush(NULL);
-	if ((g_mock = fork()) < 0)
-		return false;
-	if (g_mock == 0) {
-		char *argv[] = { (char *)PY, (char *)MOCK, g_dir, NULL };
-
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >=
-		    0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execve(PY, argv, (char *const *)child_env);
-		_exit(127);
-	}
-	snprintf(path, sizeof(path), "%s/port", g_dir);
-	for (i = 0; i < 300; i++) { /* startup: up to 15 s */
-		if ((port = read_all(path)) != NULL) {
-			enum cmfa_err e = cmfa_parse_u64(port,
-			    strcspn(port, "\r\n"), 65535, &p);
-
-			free(port);
-			if (e == CMFA_OK && p > 2000) {
-				snprintf(g_url, sizeof(g_url),
-				    "http://127.0.0.1:%u", (unsigned)p);
-				return true;
-			}
-		}
-		if (waitpid(g_mock, &st, WNOHANG) == g_mock) {
-			g_mock = -1;
-			return false;
-		}
-		sleep_ms(50);
-	}
-	return false;
-}
-
-static void
-mock_stop(void)
-{
-	if (g_mock > 0) {
-		kill(g_mock, SIGTERM);
-		waitpid(g_mock, NULL, 0);
-		g_mock = -1;
-	}
-	rm_tree(g_dir);
+	return n > 0 && (size_t)n < sizeof(tmpl) &&
+	    tmock_mkdtemp(&g_mock, tmpl) && mock_files() &&
+	    tmock_start(&g_mock);
 }
 
 #define NEED_MOCK()                                                            \
 	do {                                                                   \
-		if (g_mock <= 0)                                               \
-			SKIP("the loopback mock (%s) is not available", MOCK); \
+		if (g_mock.pid <= 0)                                           \
+			SKIP("the loopback mock (%s) is not available",        \
+			    CMFA_FIXTURE_MOCK);                                \
 	} while (0)
 
 /* ---------------------------------------------------------------------- */
 /* The mock's log                                                         */
 
-static char *
-mock_log(void)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s/log.jsonl", g_dir);
-	return read_all(path);
-}
-
-static size_t
-count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; s != NULL && *s != '\0'; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static void
 log_mark(void)
 {
-	char *s = mock_log();
-
-	g_mark = count_lines(s);
-	free(s);
+	g_mark = tmock_count_lines(&g_mock, "log.jsonl");
 }
 
 /* The entries since log_mark() whose op is op (all when NULL), once
- * there are at least want of them (the mock logs just after answering):
- * up to 5 s.  The caller deletes the array. */
+ * there are at least want of them: up to 5 s.  The caller deletes the
+ * array. */
 static cJSON *
 log_ops(const char *op, size_t want)
 {
-	cJSON *arr = NULL, *e;
-	const cJSON *o;
-	char *s, *line, *nl;
-	size_t i, n;
-	int tries;
-
-	for (tries = 0; tries < 100; tries++) {
-		cJSON_Delete(arr);
-		arr = cJSON_CreateArray();
-		s = mock_log();
-		for (i = 0, n = 0, line = s; line != NULL && *line != '\0';
-		     line = nl + 1, i++) {
-			if ((nl = strchr(line, '\n')) == NULL)
-				break;
-			*nl = '\0';
-			if (i < g_mark || (e = cJSON_Parse(line)) == NULL)
-				continue;
-			o = cJSON_GetObjectItemCaseSensitive(e, "op");
-			if (op == NULL ||
-			    (cJSON_IsString(o) &&
-			        strcmp(o->valuestring, op) == 0)) {
-				cJSON_AddItemToArray(arr, e);
-				n++;
-			} else {
-				cJSON_Delete(e);
-			}
-		}
-		free(s);
-		if (n >= want)
-			break;
-		sleep_ms(50);
-	}
-	return arr;
+	return tmock_lines(&g_mock, "log.jsonl", g_mark, op, want);
 }
 
 static const char *
@@ -359,7 +170,7 @@ fresh_env(void)
 			unsetenv(names[i]);
 		free(names[i]);
 	}
-	rm_tree(g_home);
+	cmfa_fixture_rm_tree(g_home);
 	snprintf(g_home, sizeof(g_home), "%s/home%u", g_base, ++n_home);
 	if (mkdir(g_home, 0700) != 0)
 		abort();
@@ -372,7 +183,7 @@ static void
 imds_at_mock(struct cmfa_aws *a)
 {
 	unsetenv("AWS_EC2_METADATA_DISABLED");
-	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", g_url, 1);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", g_mock.url, 1);
 	a->s.imds_disabled = false;
 }
 
@@ -444,7 +255,7 @@ caller_arn(struct cmfa_aws *a, const struct cmfa_aws_credentials *c)
 
 	arn[0] = '\0';
 	memset(&call, 0, sizeof(call));
-	if (cmfa_aws_query(a, g_url, "sts", "us-east-1", c, p, 2, &call) ==
+	if (cmfa_aws_query(a, g_mock.url, "sts", "us-east-1", c, p, 2, &call) ==
 	    CMFA_OK)
 		(void)cmfa_xml_text((const char *)call.response.p,
 		    call.response.len, "GetCallerIdentityResult/Arn", arn,
@@ -755,7 +566,7 @@ write_role_files(const char *extra)
 	    "[self]\naws_access_key_id = " AK1 "\naws_secret_access_key = " SK1
 	    "\nrole_arn = " CHAIN_ROLE "\nsource_profile = self\n",
 	    0600));
-	setenv("AWS_ENDPOINT_URL_STS", g_url, 1);
+	setenv("AWS_ENDPOINT_URL_STS", g_mock.url, 1);
 }
 
 static void
@@ -926,7 +737,7 @@ web_identity(void)
 
 	NEED_MOCK();
 	fresh_env();
-	setenv("AWS_ENDPOINT_URL_STS", g_url, 1);
+	setenv("AWS_ENDPOINT_URL_STS", g_mock.url, 1);
 	CHECK(write_home("token", WEB_TOKEN, 0600));
 	snprintf(path, sizeof(path), "%s/token", g_home);
 	setenv("AWS_ROLE_ARN", WEB_ROLE, 1);
@@ -1079,7 +890,7 @@ container_full_uri(void)
 
 	NEED_MOCK();
 	fresh_env();
-	snprintf(url, sizeof(url), "%s/ecs/v2/credentials/abc", g_url);
+	snprintf(url, sizeof(url), "%s/ecs/v2/credentials/abc", g_mock.url);
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
 	CHECK(write_home("ecs-token", ECS_TOKEN, 0600));
 	snprintf(path, sizeof(path), "%s/ecs-token", g_home);
@@ -1156,9 +967,9 @@ imds(void)
 	cJSON_Delete(ops);
 
 	/* IMDSv1 when the token PUT is refused, unless v1 is disabled */
-	CHECK(write_mock("faults.json",
+	CHECK(tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"imds-token\", \"status\": 404}]"));
-	CHECK(write_mock("imds-v1-allowed", "yes"));
+	CHECK(tmock_write(&g_mock, "imds-v1-allowed", "yes"));
 	CHECK_INT_EQ(resolve(a, &c, &err), CMFA_OK);
 	CHECK_STR_EQ(c.source, "iam-role");
 	cmfa_aws_credentials_release(&c);
@@ -1258,7 +1069,7 @@ region_from_imds(void)
 	CHECK_INT_EQ(cmfa_aws_region_resolve(a, &err), CMFA_OK);
 	CHECK_STR_EQ(a->region, "us-west-2");
 	/* an IMDS that does not answer: the fallback */
-	CHECK(write_mock("faults.json",
+	CHECK(tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"imds-az\", \"status\": "
 	    "500}]"));
 	CHECK_INT_EQ(cmfa_aws_region_resolve(a, &err), CMFA_OK);
@@ -1316,7 +1127,7 @@ query_protocol(void)
 	const struct cmfa_http_header who[] = {
 		{ "Action", "GetCallerIdentity" }, { "Version", "2011-06-15" }
 	};
-	char path[PATH_MAX + 64], *sns;
+	char *sns;
 	cJSON *line;
 
 	NEED_MOCK();
@@ -1328,22 +1139,21 @@ query_protocol(void)
 	    CMFA_OK);
 	/* SNS Publish: the form encoding read back by Python's parse_qs */
 	memset(&call, 0, sizeof(call));
-	CHECK_INT_EQ(cmfa_aws_query(a, g_url, "sns", "us-east-1", &good, pub, 4,
-	                 &call),
+	CHECK_INT_EQ(cmfa_aws_query(a, g_mock.url, "sns", "us-east-1", &good,
+	                 pub, 4, &call),
 	    CMFA_OK);
 	CHECK_INT_EQ(call.status, 200);
 	CHECK_INT_EQ(call.attempts, 1);
 	cmfa_buf_free(&call.response);
-	snprintf(path, sizeof(path), "%s/sns.jsonl", g_dir);
-	sns = read_all(path);
+	sns = tmock_read(&g_mock, "sns.jsonl", NULL);
 	line = sns != NULL ? cJSON_Parse(sns) : NULL;
 	CHECK_STR_EQ(jstr(line, "Message"), msg);
 	cJSON_Delete(line);
 	free(sns);
 
 	/* a bad signature: the service's error from the XML */
-	CHECK_INT_EQ(cmfa_aws_query(a, g_url, "sts", "us-east-1", &bad, who, 2,
-	                 &call),
+	CHECK_INT_EQ(cmfa_aws_query(a, g_mock.url, "sts", "us-east-1", &bad,
+	                 who, 2, &call),
 	    CMFA_ERR_IO);
 	CHECK_INT_EQ(call.error.kind, CMFA_AWSERR_SERVICE);
 	CHECK_INT_EQ(call.error.status, 403);
@@ -1355,21 +1165,21 @@ query_protocol(void)
 	cmfa_buf_free(&call.response);
 
 	/* a 500, once: retried */
-	CHECK(write_mock("faults.json",
+	CHECK(tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"GetCallerIdentity\", \"status\": 500, \"type\": "
 	    "\"InternalFailure\", \"times\": 1}]"));
-	CHECK_INT_EQ(cmfa_aws_query(a, g_url, "sts", "us-east-1", &good, who, 2,
-	                 &call),
+	CHECK_INT_EQ(cmfa_aws_query(a, g_mock.url, "sts", "us-east-1", &good,
+	                 who, 2, &call),
 	    CMFA_OK);
 	CHECK_INT_EQ(call.attempts, 2);
 	cmfa_buf_free(&call.response);
 	/* throttled every time: max_attempts tries, then the error */
 	a->max_attempts = 2;
-	CHECK(write_mock("faults.json",
+	CHECK(tmock_write(&g_mock, "faults.json",
 	    "[{\"op\": \"GetCallerIdentity\", \"status\": 400, \"type\": "
 	    "\"Throttling\", \"message\": \"Rate exceeded\"}]"));
-	CHECK_INT_EQ(cmfa_aws_query(a, g_url, "sts", "us-east-1", &good, who, 2,
-	                 &call),
+	CHECK_INT_EQ(cmfa_aws_query(a, g_mock.url, "sts", "us-east-1", &good,
+	                 who, 2, &call),
 	    CMFA_ERR_IO);
 	CHECK_INT_EQ(call.attempts, 2);
 	CHECK_STR_EQ(call.error.type, "Throttling");
@@ -1460,18 +1270,26 @@ run_all(void)
 	RUN(imds);
 	RUN(region_from_imds);
 	RUN(query_protocol);
-	rm_tree(g_home);
+	cmfa_fixture_rm_tree(g_home);
 	return t_tests_failed > 0 ? 1 : 0;
 }
 
+/* Stop the mock (by PID) and remove every directory of the tests. */
+static void
+cleanup(void)
+{
+	tmock_stop(&g_mock);
+	cmfa_fixture_rm_tree(g_base);
+}
+
+/* main() starts the mock, runs the tests in a child and cleans up however
+ * the child ended. */
 TEST_MAIN_BEGIN("test_aws_creds")
 	{
 		static const char *const proxies[] = { "http_proxy",
 			"https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
 			"all_proxy" };
-		pid_t child;
 		size_t i;
-		int st = 0;
 
 		for (i = 0; i < CMFA_ARRAY_LEN(proxies); i++)
 			unsetenv(proxies[i]); /* 127.0.0.1 directly */
@@ -1481,21 +1299,8 @@ TEST_MAIN_BEGIN("test_aws_creds")
 			return 1;
 		}
 		if (!mock_start())
-			mock_stop();
-		fflush(NULL);
-		if ((child = fork()) == 0) {
-			(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-			exit(run_all()); /* exit: LeakSanitizer checks */
-		}
-		if (child > 0)
-			while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-				;
-		mock_stop();
-		rm_tree(g_base);
-		if (child < 0 || !WIFEXITED(st)) {
-			printf("FAIL: test_aws_creds/crashed\n");
-			return 1;
-		}
-		return WEXITSTATUS(st);
+			tmock_stop(
+			    &g_mock); /* the tests that need it say SKIP */
+		return cmfa_fixture_guard(t_prog, run_all, cleanup);
 	}
 TEST_MAIN_END

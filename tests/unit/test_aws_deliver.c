@@ -21,28 +21,13 @@
  * /usr/bin/python3 or the mock the tests that need them say SKIP.  Retry
  * backoffs are real (under a second or two each).
  */
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "cmfa_aws.h"
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
-
-#define PY "/usr/bin/python3"
-#define MOCK "tests/data/aws_mock.py"
-#define SIGNER "tests/data/sigv4_botocore.py"
 
 #define AK1 "AKIDDELIVERHOST00001"
 #define SK1 "host/long/term+secret/key/for/the/mock/1"
@@ -57,9 +42,7 @@
 
 #define FIXED_TIME INT64_C(1700000000) /* 2023-11-14T22:13:20Z */
 
-static char g_dir[64];
-static pid_t g_mock = -1;
-static char g_url[64]; /* http://127.0.0.1:PORT */
+static struct tmock g_mock = { .pid = -1 };
 
 /* Line counts of the mock's files before the current test. */
 static size_t g_mark_log, g_mark_sns, g_mark_ses;
@@ -81,226 +64,45 @@ static const char *const g_secrets[] = {
 /* Files and processes                                                    */
 
 static bool
-write_file(const char *name, const char *text)
-{
-	char path[256], tmp[256];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", g_dir, name);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return false;
-	ok = fputs(text, f) >= 0;
-	ok = fclose(f) == 0 && ok;
-	return ok && rename(tmp, path) == 0;
-}
-
-static char *
-read_file(const char *name)
-{
-	char path[256], chunk[4096];
-	struct cmfa_buf b;
-	size_t n;
-	FILE *f;
-	char *p;
-
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	cmfa_buf_init(&b, 64u * 1024u * 1024u);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (cmfa_buf_append(&b, chunk, n) != CMFA_OK)
-			break;
-	fclose(f);
-	p = strdup(cmfa_buf_str(&b));
-	cmfa_buf_free(&b);
-	return p;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static const char *const child_env[] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
-	NULL };
-
-static bool
 mock_start(void)
 {
-	char *port, errpath[128];
-	uint64_t p;
-	int i, st, fd;
-
-	if (access(PY, X_OK) != 0 || access(MOCK, R_OK) != 0)
-		return false;
-	snprintf(g_dir, sizeof(g_dir), "/tmp/cmfa-awsdeliver-XXXXXX");
-	if (mkdtemp(g_dir) == NULL) {
-		g_dir[0] = '\0';
-		return false;
-	}
-	if (!write_file("creds.json",
+	return tmock_mkdtemp(&g_mock, "/tmp/cmfa-awsdeliver-XXXXXX") &&
+	    tmock_write(&g_mock, "creds.json",
 	        "[{\"AccessKeyId\": \"" AK1 "\", \"SecretAccessKey\": \"" SK1
 	        "\"}, {\"AccessKeyId\": \"" AK2
 	        "\", \"SecretAccessKey\": \"" SK2
-	        "\", \"SessionToken\": \"" TOK2 "\"}]") ||
-	    !write_file("roles.json",
-	        "{\"" ROLE "\": {\"ExternalId\": \"" EXT_ID "\"}}"))
-		return false;
-	snprintf(errpath, sizeof(errpath), "%s/mock.err", g_dir);
-	fflush(NULL);
-	if ((g_mock = fork()) < 0)
-		return false;
-	if (g_mock == 0) {
-		char *argv[] = { (char *)PY, (char *)MOCK, g_dir, NULL };
-
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >=
-		    0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execve(PY, argv, (char *const *)child_env);
-		_exit(127);
-	}
-	for (i = 0; i < 300; i++) { /* startup: up to 15 s */
-		if ((port = read_file("port")) != NULL) {
-			enum cmfa_err e = cmfa_parse_u64(port,
-			    strcspn(port, "\r\n"), 65535, &p);
-
-			free(port);
-			if (e == CMFA_OK && p > 2000) {
-				snprintf(g_url, sizeof(g_url),
-				    "http://127.0.0.1:%u", (unsigned)p);
-				return true;
-			}
-		}
-		if (waitpid(g_mock, &st, WNOHANG) == g_mock) {
-			g_mock = -1;
-			return false;
-		}
-		sleep_ms(50);
-	}
-	return false;
+	        "\", \"SessionToken\": \"" TOK2 "\"}]") &&
+	    tmock_write(&g_mock, "roles.json",
+	        "{\"" ROLE "\": {\"ExternalId\": \"" EXT_ID "\"}}") &&
+	    tmock_start(&g_mock);
 }
 
 static void
 mock_stop(void)
 {
-	if (g_mock > 0) {
-		kill(g_mock, SIGTERM);
-		waitpid(g_mock, NULL, 0);
-		g_mock = -1;
-	}
-	if (g_dir[0] != '\0')
-		nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	g_dir[0] = '\0';
-}
-
-/* A loopback port nothing listens on (bound, read back, closed). */
-static bool
-closed_url(char *out, size_t outsz)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd;
-	bool ok;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return false;
-	ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0 &&
-	    ntohs(sa.sin_port) > 2000;
-	close(fd);
-	if (ok)
-		snprintf(out, outsz, "http://127.0.0.1:%u",
-		    (unsigned)ntohs(sa.sin_port));
-	return ok;
+	tmock_stop(&g_mock);
 }
 
 /* ---------------------------------------------------------------------- */
 /* The mock's .jsonl files                                                */
 
-static size_t
-count_lines(const char *name)
-{
-	char *s = read_file(name), *p;
-	size_t n = 0;
-
-	for (p = s; p != NULL && *p != '\0'; p++)
-		n += *p == '\n';
-	free(s);
-	return n;
-}
-
 static void
 marks_take(void)
 {
-	g_mark_log = count_lines("log.jsonl");
-	g_mark_sns = count_lines("sns.jsonl");
-	g_mark_ses = count_lines("ses.jsonl");
+	g_mark_log = tmock_count_lines(&g_mock, "log.jsonl");
+	g_mark_sns = tmock_count_lines(&g_mock, "sns.jsonl");
+	g_mark_ses = tmock_count_lines(&g_mock, "ses.jsonl");
 }
 
-/* The complete lines of name after line `mark`, as a JSON array. */
-static cJSON *
-lines_after(const char *name, size_t mark, size_t *n)
-{
-	cJSON *arr = cJSON_CreateArray();
-	char *s = read_file(name), *line, *nl;
-	size_t i = 0;
-
-	*n = 0;
-	for (line = s; arr != NULL && line != NULL && *line != '\0';
-	     line = nl + 1, i++) {
-		if ((nl = strchr(line, '\n')) == NULL)
-			break; /* still being written */
-		*nl = '\0';
-		if (i >= mark) {
-			cJSON_AddItemToArray(arr, cJSON_Parse(line));
-			(*n)++;
-		}
-	}
-	free(s);
-	return arr;
-}
-
-/* The new lines of name once there are at least `want` (the mock writes
- * its log entry just after it answers): waits up to 5 s. */
+/* The new lines of name once there are at least `want`: waits up to 5 s. */
 static cJSON *
 new_lines(const char *name, size_t want)
 {
 	size_t mark = strcmp(name, "log.jsonl") == 0 ? g_mark_log
 	    : strcmp(name, "sns.jsonl") == 0         ? g_mark_sns
 	                                             : g_mark_ses;
-	cJSON *arr = NULL;
-	size_t n = 0;
-	int tries;
 
-	for (tries = 0; tries < 100; tries++) {
-		cJSON_Delete(arr);
-		arr = lines_after(name, mark, &n);
-		if (n >= want)
-			break;
-		sleep_ms(50);
-	}
-	return arr;
+	return tmock_lines(&g_mock, name, mark, NULL, want);
 }
 
 static const cJSON *
@@ -329,30 +131,10 @@ is_true(const cJSON *o, const char *name)
 	return cJSON_IsTrue(field(o, name));
 }
 
-/* The log entries of op, in order. */
-static size_t
-entries_of(const cJSON *arr, const char *op, const cJSON **out, size_t max)
-{
-	const cJSON *e;
-	size_t n = 0;
-
-	cJSON_ArrayForEach(e, arr)
-	{
-		const char *o = str(e, "op");
-
-		if (o == NULL || strcmp(o, op) != 0)
-			continue;
-		if (n < max)
-			out[n] = e;
-		n++;
-	}
-	return n;
-}
-
 static bool
 file_contains(const char *name, const char *needle)
 {
-	char *s = read_file(name);
+	char *s = tmock_read(&g_mock, name, NULL);
 	bool found = s != NULL && strstr(s, needle) != NULL;
 
 	free(s);
@@ -361,34 +143,6 @@ file_contains(const char *name, const char *needle)
 
 /* ---------------------------------------------------------------------- */
 /* Clients                                                                */
-
-static void
-env_setup(void)
-{
-	static const char *const unset[] = { "AWS_PROFILE",
-		"AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_MAX_ATTEMPTS",
-		"AWS_RETRY_MODE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
-		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
-		"AWS_ROLE_SESSION_NAME",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI",
-		"AWS_CONTAINER_AUTHORIZATION_TOKEN",
-		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_CA_BUNDLE",
-		"AWS_USE_FIPS_ENDPOINT", "AWS_SESSION_TOKEN" };
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < CMFA_ARRAY_LEN(unset); i++)
-		unsetenv(unset[i]);
-	setenv("AWS_REGION", "us-east-1", 1);
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	snprintf(path, sizeof(path), "%s/no-config", g_dir);
-	setenv("AWS_CONFIG_FILE", path, 1);
-	snprintf(path, sizeof(path), "%s/no-credentials", g_dir);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
-	setenv("AWS_ACCESS_KEY_ID", AK1, 1);
-	setenv("AWS_SECRET_ACCESS_KEY", SK1, 1);
-}
 
 static int64_t
 fixed_clock(void)
@@ -399,17 +153,10 @@ fixed_clock(void)
 static struct cmfa_aws *
 client_with(int64_t (*clock)(void))
 {
-	struct cmfa_aws_settings s;
 	struct cmfa_aws_error err;
 	struct cmfa_aws *a = NULL;
-	enum cmfa_err e;
+	enum cmfa_err e = tmock_client(NULL, clock, 10000, &a, &err);
 
-	memset(&s, 0, sizeof(s));
-	s.imds_disabled = true;
-	s.clock = clock;
-	s.http.connect_timeout_ms = 5000;
-	s.http.read_timeout_ms = 10000;
-	e = cmfa_aws_open(&s, &a, &err);
 	CHECK_MSG(e == CMFA_OK, "open: %s (%s)", cmfa_strerror(e), err.message);
 	return a;
 }
@@ -420,13 +167,35 @@ client(void)
 	return client_with(NULL);
 }
 
+/* A client making `attempts` attempts a call, and in url a loopback URL
+ * nothing listens on. */
+static struct cmfa_aws *
+client_unreachable(char *url, size_t urlsz, const char *attempts)
+{
+	if (!cmfa_fixture_closed_url(url, urlsz)) {
+		CHECK_MSG(false, "no free port");
+		return NULL;
+	}
+	setenv("AWS_MAX_ATTEMPTS", attempts, 1);
+	return client();
+}
+
+/* A client, the mock answering by the fault rules `faults` (JSON). */
+static struct cmfa_aws *
+client_faults(const char *faults)
+{
+	tmock_write(&g_mock, "faults.json", faults);
+	return client();
+}
+
 #define NEED_MOCK()                                                            \
 	do {                                                                   \
-		if (g_mock < 0)                                                \
-			SKIP("%s or %s missing", PY, MOCK);                    \
-		write_file("faults.json", "[]");                               \
+		if (g_mock.pid < 0)                                            \
+			SKIP("%s or %s missing", CMFA_FIXTURE_PY,              \
+			    CMFA_FIXTURE_MOCK);                                \
+		tmock_write(&g_mock, "faults.json", "[]");                     \
 		marks_take();                                                  \
-		env_setup();                                                   \
+		tmock_env(&g_mock, AK1, SK1);                                  \
 	} while (0)
 
 /* An SMS through the mock, via the role unless role is NULL. */
@@ -440,8 +209,8 @@ sms_init(struct cmfa_sns_sms *m, const char *message, const char *role,
 	m->region = SNS_REGION;
 	m->role_arn = role;
 	m->external_id = external_id;
-	m->sns_endpoint_url = g_url;
-	m->sts_endpoint_url = g_url;
+	m->sns_endpoint_url = g_mock.url;
+	m->sts_endpoint_url = g_mock.url;
 }
 
 static void
@@ -453,7 +222,7 @@ email_init(struct cmfa_ses_email *m, const char *body)
 	m->subject = "Your sign-in code \xe2\x9c\x93"; /* a check mark */
 	m->body = body;
 	m->region = "eu-west-1";
-	m->ses_endpoint_url = g_url;
+	m->ses_endpoint_url = g_mock.url;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -496,8 +265,8 @@ sns_via_assumed_role(void)
 	    strncmp(str(sms, "access_key"), "ASIA", 4) == 0);
 
 	log = new_lines("log.jsonl", 2);
-	CHECK_INT_EQ(entries_of(log, "AssumeRole", ar, 4), 1);
-	CHECK_INT_EQ(entries_of(log, "Publish", pub, 4), 1);
+	CHECK_INT_EQ(tmock_entries(log, "AssumeRole", NULL, ar, 4), 1);
+	CHECK_INT_EQ(tmock_entries(log, "Publish", NULL, pub, 4), 1);
 	if (t_failed_checks == 0) {
 		CHECK_STR_EQ(str(ar[0], "access_key"), AK1);
 		CHECK(is_true(ar[0], "signature_ok"));
@@ -569,9 +338,9 @@ sns_wrong_external_id(void)
 	cmfa_aws_close(a);
 
 	log = new_lines("log.jsonl", 2);
-	CHECK_INT_EQ(entries_of(log, "AssumeRole", e, 4), 2);
-	CHECK_INT_EQ(entries_of(log, "Publish", e, 4), 0);
-	CHECK_INT_EQ(count_lines("sns.jsonl"), g_mark_sns);
+	CHECK_INT_EQ(tmock_entries(log, "AssumeRole", NULL, e, 4), 2);
+	CHECK_INT_EQ(tmock_entries(log, "Publish", NULL, e, 4), 0);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "sns.jsonl"), g_mark_sns);
 	cJSON_Delete(log);
 }
 
@@ -603,8 +372,8 @@ sns_host_credentials(void)
 	CHECK(cJSON_IsNull(field(sms, "role")));
 	CHECK_STR_EQ(str(sms, "Message"), m.message);
 	log = new_lines("log.jsonl", 1);
-	CHECK_INT_EQ(entries_of(log, "AssumeRole", e, 4), 0);
-	CHECK_INT_EQ(entries_of(log, "Publish", e, 4), 1);
+	CHECK_INT_EQ(tmock_entries(log, "AssumeRole", NULL, e, 4), 0);
+	CHECK_INT_EQ(tmock_entries(log, "Publish", NULL, e, 4), 1);
 	CHECK_STR_EQ(str(e[0], "region"), "us-east-1");
 	CHECK(!is_true(e[0], "session_token"));
 	cJSON_Delete(sent);
@@ -614,16 +383,16 @@ sns_host_credentials(void)
 static void
 sns_service_error(void)
 {
+	static const char faults[] =
+	    "[{\"op\": \"Publish\", \"status\": 400, \"type\": "
+	    "\"InvalidParameter\", \"message\": \"Invalid parameter: "
+	    "PhoneNumber Reason: " PHONE " is not valid to publish to\"}]";
 	struct cmfa_sns_sms m;
 	struct cmfa_aws_error err;
 	struct cmfa_aws *a;
 
 	NEED_MOCK();
-	write_file("faults.json",
-	    "[{\"op\": \"Publish\", \"status\": 400, \"type\": "
-	    "\"InvalidParameter\", \"message\": \"Invalid parameter: "
-	    "PhoneNumber Reason: " PHONE " is not valid to publish to\"}]");
-	if ((a = client()) == NULL)
+	if ((a = client_faults(faults)) == NULL)
 		return;
 	sms_init(&m, "Your cognito-mfa code is 738265", ROLE, EXT_ID);
 	CHECK_INT_EQ(cmfa_aws_sns_publish(a, &m, NULL, 0, &err), CMFA_ERR_IO);
@@ -637,12 +406,15 @@ sns_service_error(void)
 	CHECK(!err.max_retries);
 	CHECK(strstr(err.message, "738265") == NULL);
 	cmfa_aws_close(a);
-	CHECK_INT_EQ(count_lines("sns.jsonl"), g_mark_sns);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "sns.jsonl"), g_mark_sns);
 }
 
 static void
 sns_throttling_retried(void)
 {
+	static const char faults[] =
+	    "[{\"op\": \"Publish\", \"status\": 400, \"type\": \"Throttling\", "
+	    "\"message\": \"Rate exceeded\", \"times\": 1}]";
 	struct cmfa_sns_sms m;
 	struct cmfa_aws_error err;
 	struct cmfa_aws *a;
@@ -650,23 +422,20 @@ sns_throttling_retried(void)
 	cJSON *log;
 
 	NEED_MOCK();
-	write_file("faults.json",
-	    "[{\"op\": \"Publish\", \"status\": 400, \"type\": \"Throttling\", "
-	    "\"message\": \"Rate exceeded\", \"times\": 1}]");
-	if ((a = client()) == NULL)
+	if ((a = client_faults(faults)) == NULL)
 		return;
 	sms_init(&m, "Your cognito-mfa code is 804113", ROLE, EXT_ID);
 	CHECK_INT_EQ(cmfa_aws_sns_publish(a, &m, NULL, 0, &err), CMFA_OK);
 	cmfa_aws_close(a);
 	log = new_lines("log.jsonl", 3);
-	CHECK_INT_EQ(entries_of(log, "AssumeRole", e, 4), 1);
-	CHECK_INT_EQ(entries_of(log, "Publish", e, 4), 2);
+	CHECK_INT_EQ(tmock_entries(log, "AssumeRole", NULL, e, 4), 1);
+	CHECK_INT_EQ(tmock_entries(log, "Publish", NULL, e, 4), 2);
 	CHECK_INT_EQ(num(e[0], "status"), 400);
 	CHECK_INT_EQ(num(e[1], "status"), 200);
 	/* both attempts signed with the one assumed role */
 	CHECK_STR_EQ(str(e[0], "access_key"), str(e[1], "access_key"));
 	CHECK_STR_EQ(str(e[1], "role"), ROLE);
-	CHECK_INT_EQ(count_lines("sns.jsonl"), g_mark_sns + 1);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "sns.jsonl"), g_mark_sns + 1);
 	cJSON_Delete(log);
 }
 
@@ -679,12 +448,7 @@ sns_transport_failure(void)
 	char url[64], want[160];
 
 	NEED_MOCK();
-	if (!closed_url(url, sizeof(url))) {
-		CHECK_MSG(false, "no free port");
-		return;
-	}
-	setenv("AWS_MAX_ATTEMPTS", "2", 1);
-	if ((a = client()) == NULL)
+	if ((a = client_unreachable(url, sizeof(url), "2")) == NULL)
 		return;
 	/* SNS unreachable: retried, then botocore's words */
 	sms_init(&m, "Your cognito-mfa code is 915372", NULL, NULL);
@@ -704,7 +468,7 @@ sns_transport_failure(void)
 	CHECK_INT_EQ(err.kind, CMFA_AWSERR_TRANSPORT);
 	CHECK_STR_EQ(err.message, want);
 	cmfa_aws_close(a);
-	CHECK_INT_EQ(count_lines("log.jsonl"), g_mark_log);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "log.jsonl"), g_mark_log);
 	unsetenv("AWS_MAX_ATTEMPTS");
 }
 
@@ -753,11 +517,20 @@ sns_refused_locally(void)
 	CHECK_INT_EQ(err.kind, CMFA_AWSERR_TRANSPORT);
 	CHECK_STR_EQ(err.message, "Invalid endpoint: ftp://127.0.0.1/");
 	cmfa_aws_close(a);
-	CHECK_INT_EQ(count_lines("log.jsonl"), g_mark_log);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "log.jsonl"), g_mark_log);
 }
 
 /* ---------------------------------------------------------------------- */
 /* SES                                                                    */
+
+/* Temporary credentials: the token header is signed too. */
+static void
+set_session_env(void)
+{
+	setenv("AWS_ACCESS_KEY_ID", AK2, 1);
+	setenv("AWS_SECRET_ACCESS_KEY", SK2, 1);
+	setenv("AWS_SESSION_TOKEN", TOK2, 1);
+}
 
 static void
 ses_send(void)
@@ -770,10 +543,7 @@ ses_send(void)
 	char id[128];
 
 	NEED_MOCK();
-	/* temporary credentials: the token header is signed too */
-	setenv("AWS_ACCESS_KEY_ID", AK2, 1);
-	setenv("AWS_SECRET_ACCESS_KEY", SK2, 1);
-	setenv("AWS_SESSION_TOKEN", TOK2, 1);
+	set_session_env();
 	if ((a = client()) == NULL)
 		return;
 	email_init(&m,
@@ -797,7 +567,7 @@ ses_send(void)
 	CHECK_STR_EQ(str(mail, "access_key"), AK2);
 
 	log = new_lines("log.jsonl", 1);
-	CHECK_INT_EQ(entries_of(log, "SendEmail", e, 4), 1);
+	CHECK_INT_EQ(tmock_entries(log, "SendEmail", NULL, e, 4), 1);
 	if (t_failed_checks == 0) {
 		CHECK_STR_EQ(str(e[0], "kind"), "ses");
 		CHECK(is_true(e[0], "signature_ok"));
@@ -816,18 +586,18 @@ ses_send(void)
 static void
 ses_rejected(void)
 {
+	static const char faults[] =
+	    "[{\"op\": \"SendEmail\", \"kind\": \"ses\", \"status\": 400, "
+	    "\"type\": \"MessageRejected\", \"message\": \"Email address is "
+	    "not verified. The following identities failed the check in "
+	    "region EU-WEST-1: no-reply@example.com\"}]";
 	struct cmfa_ses_email m;
 	struct cmfa_aws_error err;
 	struct cmfa_aws *a;
 	char id[64] = "untouched";
 
 	NEED_MOCK();
-	write_file("faults.json",
-	    "[{\"op\": \"SendEmail\", \"kind\": \"ses\", \"status\": 400, "
-	    "\"type\": \"MessageRejected\", \"message\": \"Email address is "
-	    "not verified. The following identities failed the check in "
-	    "region EU-WEST-1: no-reply@example.com\"}]");
-	if ((a = client()) == NULL)
+	if ((a = client_faults(faults)) == NULL)
 		return;
 	email_init(&m, "Your cognito-mfa code is 348906");
 	CHECK_INT_EQ(cmfa_aws_ses_send(a, &m, id, sizeof(id), &err),
@@ -843,12 +613,22 @@ ses_rejected(void)
 	CHECK_STR_EQ(id, "untouched");
 	CHECK(strstr(err.message, "348906") == NULL);
 	cmfa_aws_close(a);
-	CHECK_INT_EQ(count_lines("ses.jsonl"), g_mark_ses);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "ses.jsonl"), g_mark_ses);
 }
 
 static void
 ses_retried(void)
 {
+	/* a 503 and a 429 TooManyRequestsException, then success */
+	static const char faults[] =
+	    "[{\"op\": \"SendEmail\", \"status\": 503, \"type\": "
+	    "\"ServiceUnavailable\", \"message\": \"later\", \"times\": 1},"
+	    " {\"op\": \"SendEmail\", \"status\": 429, \"type\": "
+	    "\"TooManyRequestsException\", \"message\": \"Too many "
+	    "requests\", \"times\": 1}]";
+	static const char faults_500[] =
+	    "[{\"op\": \"SendEmail\", \"status\": 500, \"type\": "
+	    "\"InternalFailure\", \"message\": \"boom\"}]";
 	struct cmfa_ses_email m;
 	struct cmfa_aws_error err;
 	struct cmfa_aws *a;
@@ -856,33 +636,23 @@ ses_retried(void)
 	cJSON *log;
 
 	NEED_MOCK();
-	/* a 503 and a 429 TooManyRequestsException, then success */
-	write_file("faults.json",
-	    "[{\"op\": \"SendEmail\", \"status\": 503, \"type\": "
-	    "\"ServiceUnavailable\", \"message\": \"later\", \"times\": 1},"
-	    " {\"op\": \"SendEmail\", \"status\": 429, \"type\": "
-	    "\"TooManyRequestsException\", \"message\": \"Too many "
-	    "requests\", \"times\": 1}]");
-	if ((a = client()) == NULL)
+	if ((a = client_faults(faults)) == NULL)
 		return;
 	email_init(&m, "Your cognito-mfa code is 348906");
 	CHECK_INT_EQ(cmfa_aws_ses_send(a, &m, NULL, 0, &err), CMFA_OK);
 	cmfa_aws_close(a);
 	log = new_lines("log.jsonl", 3);
-	CHECK_INT_EQ(entries_of(log, "SendEmail", e, 4), 3);
+	CHECK_INT_EQ(tmock_entries(log, "SendEmail", NULL, e, 4), 3);
 	CHECK_INT_EQ(num(e[0], "status"), 503);
 	CHECK_INT_EQ(num(e[1], "status"), 429);
 	CHECK_INT_EQ(num(e[2], "status"), 200);
-	CHECK_INT_EQ(count_lines("ses.jsonl"), g_mark_ses + 1);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "ses.jsonl"), g_mark_ses + 1);
 	cJSON_Delete(log);
 
 	/* a 500 every time: max_attempts tries, then the error */
 	marks_take();
 	setenv("AWS_MAX_ATTEMPTS", "2", 1);
-	write_file("faults.json",
-	    "[{\"op\": \"SendEmail\", \"status\": 500, \"type\": "
-	    "\"InternalFailure\", \"message\": \"boom\"}]");
-	if ((a = client()) == NULL)
+	if ((a = client_faults(faults_500)) == NULL)
 		return;
 	CHECK_INT_EQ(cmfa_aws_ses_send(a, &m, NULL, 0, &err), CMFA_ERR_IO);
 	CHECK_INT_EQ(err.kind, CMFA_AWSERR_SERVICE);
@@ -892,7 +662,7 @@ ses_retried(void)
 	CHECK_INT_EQ(err.attempts, 2);
 	CHECK(err.max_retries);
 	cmfa_aws_close(a);
-	CHECK_INT_EQ(count_lines("ses.jsonl"), g_mark_ses);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "ses.jsonl"), g_mark_ses);
 	unsetenv("AWS_MAX_ATTEMPTS");
 }
 
@@ -905,12 +675,7 @@ ses_transport_and_refusals(void)
 	char url[64], want[160];
 
 	NEED_MOCK();
-	if (!closed_url(url, sizeof(url))) {
-		CHECK_MSG(false, "no free port");
-		return;
-	}
-	setenv("AWS_MAX_ATTEMPTS", "1", 1);
-	if ((a = client()) == NULL)
+	if ((a = client_unreachable(url, sizeof(url), "1")) == NULL)
 		return;
 	email_init(&m, "Your cognito-mfa code is 348906");
 	m.ses_endpoint_url = url;
@@ -940,7 +705,7 @@ ses_transport_and_refusals(void)
 	m.region = "-x";
 	CHECK_INT_EQ(cmfa_aws_ses_send(a, &m, NULL, 0, &err), CMFA_ERR_INVAL);
 	cmfa_aws_close(a);
-	CHECK_INT_EQ(count_lines("log.jsonl"), g_mark_log);
+	CHECK_INT_EQ(tmock_count_lines(&g_mock, "log.jsonl"), g_mark_log);
 	unsetenv("AWS_MAX_ATTEMPTS");
 }
 
@@ -1003,174 +768,6 @@ rest_error_table(void)
 /* ---------------------------------------------------------------------- */
 /* Our requests against botocore's own, byte for byte                     */
 
-struct capture {
-	pid_t pid;
-	char url[64];
-	char file[128];
-};
-
-/* Read one request (headers + Content-Length body) from fd into b. */
-static bool
-read_request(int fd, struct cmfa_buf *b)
-{
-	char chunk[4096];
-	const char *end, *cl;
-	uint64_t len = 0;
-	ssize_t n;
-
-	for (;;) {
-		end = strstr(cmfa_buf_str(b), "\r\n\r\n");
-		if (end != NULL) {
-			size_t head = (size_t)(end - cmfa_buf_str(b)) + 4;
-
-			cl =
-			    strcasestr(cmfa_buf_str(b), "\r\nContent-Length: ");
-			if (cl != NULL && cl < end)
-				(void)cmfa_parse_u64(cl + 18,
-				    strcspn(cl + 18, "\r"), 1u << 20, &len);
-			if (b->len >= head + len)
-				return true;
-		}
-		if ((n = read(fd, chunk, sizeof(chunk))) <= 0)
-			return false;
-		if (cmfa_buf_append(b, chunk, (size_t)n) != CMFA_OK)
-			return false;
-	}
-}
-
-/* Answer one request with `response`, keeping the request in
- * g_dir/cap->file. */
-static bool
-capture_start(struct capture *cap, const char *response)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd, c;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return false;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    listen(fd, 8) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
-		close(fd);
-		return false;
-	}
-	snprintf(cap->url, sizeof(cap->url), "http://127.0.0.1:%u",
-	    (unsigned)ntohs(sa.sin_port));
-	snprintf(cap->file, sizeof(cap->file), "capture.%u",
-	    (unsigned)ntohs(sa.sin_port));
-	fflush(NULL);
-	if ((cap->pid = fork()) < 0) {
-		close(fd);
-		return false;
-	}
-	if (cap->pid == 0) {
-		struct cmfa_buf b;
-		char path[256];
-		FILE *f;
-
-		alarm(30);
-		if ((c = accept(fd, NULL, NULL)) < 0)
-			_exit(1);
-		cmfa_buf_init(&b, 1u << 20);
-		if (read_request(c, &b)) {
-			snprintf(path, sizeof(path), "%s/%s", g_dir, cap->file);
-			if ((f = fopen(path, "w")) != NULL) {
-				fwrite(b.p, 1, b.len, f);
-				fclose(f);
-			}
-		}
-		if (write(c, response, strlen(response)) < 0)
-			_exit(1);
-		close(c);
-		_exit(0);
-	}
-	close(fd);
-	return true;
-}
-
-static void
-capture_wait(struct capture *cap)
-{
-	if (cap->pid > 0)
-		waitpid(cap->pid, NULL, 0);
-	cap->pid = -1;
-}
-
-/* The value of header name in the request text (NULL if absent). */
-static char *
-header_of(const char *req, const char *name)
-{
-	size_t nl = strlen(name);
-	const char *p = strstr(req, "\r\n"), *end = strstr(req, "\r\n\r\n");
-
-	while (p != NULL && end != NULL && p < end) {
-		p += 2;
-		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			const char *v = p + nl + 1;
-
-			while (*v == ' ')
-				v++;
-			return strndup(v, strcspn(v, "\r"));
-		}
-		p = strstr(p, "\r\n");
-	}
-	return NULL;
-}
-
-/* Run tests/data/sigv4_botocore.py on req (consumed). */
-static cJSON *
-botocore_run(cJSON *req)
-{
-	int in[2], out[2];
-	char *text = cJSON_PrintUnformatted(req), buf[16384];
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-	cJSON *res = NULL;
-
-	cJSON_Delete(req);
-	if (text == NULL || pipe(in) != 0) {
-		free(text);
-		return NULL;
-	}
-	if (pipe(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		char *argv[] = { (char *)PY, (char *)SIGNER, NULL };
-
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[1]);
-		close(out[0]);
-		execve(PY, argv, (char *const *)child_env);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	if (write(in[1], text, strlen(text)) < 0)
-		got = sizeof(buf); /* fail below */
-	close(in[1]);
-	free(text);
-	while (got < sizeof(buf) - 1 &&
-	    (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += (size_t)n;
-	close(out[0]);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	if (got < sizeof(buf)) {
-		buf[got] = '\0';
-		res = cJSON_Parse(buf);
-	}
-	return res;
-}
-
 static cJSON *
 signer_request(const char *url, const char *service, const char *op,
     const char *region, cJSON *params)
@@ -1189,17 +786,47 @@ signer_request(const char *url, const char *service, const char *op,
 	return req;
 }
 
+/* A capture server answering 200 with body (of content type ctype). */
+static bool
+capture_200(struct tcapture *cap, const char *ctype, const char *body)
+{
+	char resp[512];
+
+	snprintf(resp, sizeof(resp),
+	    "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	    ctype, strlen(body), body);
+	if (!tcapture_start(cap, g_mock.dir, resp, 1)) {
+		CHECK_MSG(false, "no capture server");
+		return false;
+	}
+	return true;
+}
+
+/* The request the capture server got (NULL: none, a failed check). */
+static char *
+captured(struct tcapture *cap)
+{
+	char *sent;
+
+	tcapture_wait(cap);
+	if ((sent = cmfa_fixture_read(cap->path, NULL)) == NULL)
+		CHECK_MSG(false, "nothing captured");
+	return sent;
+}
+
 /* The captured request against botocore's: request line, headers we
- * sign, Authorization, body. */
+ * sign, Authorization (botocore's for the credential scope `scope`),
+ * body.  sent and bc are freed here. */
 static void
-compare_with_botocore(const char *sent, const char *request_line,
-    const cJSON *bc)
+compare_with_botocore(char *sent, const char *request_line, const char *scope,
+    cJSON *bc)
 {
 	const char *body = strstr(sent, "\r\n\r\n");
-	char *auth = header_of(sent, "Authorization");
-	char *date = header_of(sent, "X-Amz-Date");
-	char *token = header_of(sent, "X-Amz-Security-Token");
-	char *ctype = header_of(sent, "Content-Type");
+	char *auth = tcapture_header(sent, "Authorization");
+	char *date = tcapture_header(sent, "X-Amz-Date");
+	char *token = tcapture_header(sent, "X-Amz-Security-Token");
+	char *ctype = tcapture_header(sent, "Content-Type");
 
 	CHECK(bc != NULL);
 	CHECK_MSG(strncmp(sent, request_line, strlen(request_line)) == 0,
@@ -1213,6 +840,8 @@ compare_with_botocore(const char *sent, const char *request_line,
 	CHECK(strstr(auth != NULL ? auth : "",
 	          "SignedHeaders=content-type;host;x-amz-date;"
 	          "x-amz-security-token,") != NULL);
+	CHECK(str(bc, "authorization") != NULL &&
+	    strstr(str(bc, "authorization"), scope) != NULL);
 	if (t_failed_checks > 0 && bc != NULL)
 		fprintf(stderr, "  botocore's canonical request:\n%s\n",
 		    str(bc, "canonical_request"));
@@ -1220,14 +849,8 @@ compare_with_botocore(const char *sent, const char *request_line,
 	free(date);
 	free(token);
 	free(ctype);
-}
-
-static void
-set_session_env(void)
-{
-	setenv("AWS_ACCESS_KEY_ID", AK2, 1);
-	setenv("AWS_SECRET_ACCESS_KEY", SK2, 1);
-	setenv("AWS_SESSION_TOKEN", TOK2, 1);
+	cJSON_Delete(bc);
+	free(sent);
 }
 
 static void
@@ -1242,21 +865,15 @@ sns_signed_like_botocore(void)
 	static const char msg[] = "Code 4242 \xc3\xa9t\xc3\xa9 + & = ~*/.";
 	struct cmfa_sns_sms m;
 	struct cmfa_aws_error err;
-	struct capture cap;
+	struct tcapture cap;
 	struct cmfa_aws *a;
-	cJSON *params, *attrs, *attr, *bc;
-	char resp[512], id[64], *sent;
+	cJSON *params, *attrs, *attr;
+	char id[64], *sent;
 
 	NEED_MOCK(); /* python with botocore */
 	set_session_env();
-	snprintf(resp, sizeof(resp),
-	    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-	    strlen(xml), xml);
-	if (!capture_start(&cap, resp)) {
-		CHECK_MSG(false, "no capture server");
+	if (!capture_200(&cap, "text/xml", xml))
 		return;
-	}
 	if ((a = client_with(fixed_clock)) != NULL) {
 		memset(&m, 0, sizeof(m));
 		m.phone = PHONE;
@@ -1268,11 +885,8 @@ sns_signed_like_botocore(void)
 		CHECK_STR_EQ(id, "94f20ce6-13c5-43a0-9a9e-ca52d816e90b");
 	}
 	cmfa_aws_close(a);
-	capture_wait(&cap);
-	if ((sent = read_file(cap.file)) == NULL) {
-		CHECK_MSG(false, "nothing captured");
+	if ((sent = captured(&cap)) == NULL)
 		return;
-	}
 	params = cJSON_CreateObject();
 	cJSON_AddStringToObject(params, "PhoneNumber", PHONE);
 	cJSON_AddStringToObject(params, "Message", msg);
@@ -1280,14 +894,10 @@ sns_signed_like_botocore(void)
 	attr = cJSON_AddObjectToObject(attrs, "AWS.SNS.SMS.SMSType");
 	cJSON_AddStringToObject(attr, "DataType", "String");
 	cJSON_AddStringToObject(attr, "StringValue", "Transactional");
-	bc = botocore_run(
-	    signer_request(cap.url, "sns", "Publish", SNS_REGION, params));
-	compare_with_botocore(sent, "POST / HTTP/1.1\r\n", bc);
-	CHECK(strstr(str(bc, "authorization") != NULL ? str(bc, "authorization")
-	                                              : "",
-	          "/" SNS_REGION "/sns/aws4_request") != NULL);
-	cJSON_Delete(bc);
-	free(sent);
+	compare_with_botocore(sent, "POST / HTTP/1.1\r\n",
+	    "/" SNS_REGION "/sns/aws4_request",
+	    tsigner_run(
+	        signer_request(cap.url, "sns", "Publish", SNS_REGION, params)));
 }
 
 static void
@@ -1300,21 +910,15 @@ ses_signed_like_botocore(void)
 	    "Code 4242\n\"q\" \\ \t\r \xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91";
 	struct cmfa_ses_email m;
 	struct cmfa_aws_error err;
-	struct capture cap;
+	struct tcapture cap;
 	struct cmfa_aws *a;
-	cJSON *params, *o, *simple, *part, *bc;
-	char resp[512], id[64], *sent;
+	cJSON *params, *o, *simple, *part;
+	char id[64], *sent;
 
 	NEED_MOCK();
 	set_session_env();
-	snprintf(resp, sizeof(resp),
-	    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-	    strlen(json), json);
-	if (!capture_start(&cap, resp)) {
-		CHECK_MSG(false, "no capture server");
+	if (!capture_200(&cap, "application/json", json))
 		return;
-	}
 	if ((a = client_with(fixed_clock)) != NULL) {
 		memset(&m, 0, sizeof(m));
 		m.from = "Sign-in <no-reply@example.com>";
@@ -1327,11 +931,8 @@ ses_signed_like_botocore(void)
 		CHECK_STR_EQ(id, "0100018bd2f1c4e1-x");
 	}
 	cmfa_aws_close(a);
-	capture_wait(&cap);
-	if ((sent = read_file(cap.file)) == NULL) {
-		CHECK_MSG(false, "nothing captured");
+	if ((sent = captured(&cap)) == NULL)
 		return;
-	}
 	params = cJSON_CreateObject();
 	cJSON_AddStringToObject(params, "FromEmailAddress", m.from);
 	o = cJSON_AddObjectToObject(params, "Destination");
@@ -1346,16 +947,12 @@ ses_signed_like_botocore(void)
 	part = cJSON_AddObjectToObject(o, "Text");
 	cJSON_AddStringToObject(part, "Data", body);
 	cJSON_AddStringToObject(part, "Charset", "UTF-8");
-	bc = botocore_run(
-	    signer_request(cap.url, "sesv2", "SendEmail", "us-east-1", params));
-	compare_with_botocore(sent,
-	    "POST /v2/email/outbound-emails HTTP/1.1\r\n", bc);
 	/* the signing name is "ses" */
-	CHECK(strstr(str(bc, "authorization") != NULL ? str(bc, "authorization")
-	                                              : "",
-	          "/us-east-1/ses/aws4_request") != NULL);
-	cJSON_Delete(bc);
-	free(sent);
+	compare_with_botocore(sent,
+	    "POST /v2/email/outbound-emails HTTP/1.1\r\n",
+	    "/us-east-1/ses/aws4_request",
+	    tsigner_run(signer_request(cap.url, "sesv2", "SendEmail",
+	        "us-east-1", params)));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1366,8 +963,8 @@ no_message_in_logs(void)
 {
 	size_t i;
 
-	if (g_mock < 0)
-		SKIP("%s or %s missing", PY, MOCK);
+	if (g_mock.pid < 0)
+		SKIP("%s or %s missing", CMFA_FIXTURE_PY, CMFA_FIXTURE_MOCK);
 	for (i = 0; i < CMFA_ARRAY_LEN(g_secrets); i++) {
 		CHECK_MSG(!file_contains("log.jsonl", g_secrets[i]), "%s",
 		    g_secrets[i]);
@@ -1400,51 +997,10 @@ run_all(void)
 	return t_tests_failed > 0 ? 1 : 0;
 }
 
-static volatile pid_t g_child = -1;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	if (g_child > 0)
-		kill(g_child, SIGKILL);
-}
-
 /* The tests run in a child; this process stops the mock and removes the
  * temporary directory however it ended. */
-static int
-run_guarded(void)
-{
-	struct sigaction sa;
-	pid_t child;
-	int st = 0;
-
-	if (!mock_start()) {
-		mock_stop();
-		g_mock = -1;
-	}
-	fflush(NULL);
-	if ((child = fork()) == 0) {
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		exit(run_all()); /* exit(): LeakSanitizer checks then */
-	}
-	g_child = child;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	if (child > 0)
-		while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-			;
-	mock_stop();
-	if (child < 0 || !WIFEXITED(st)) {
-		printf("FAIL: test_aws_deliver/crashed\n");
-		return 1;
-	}
-	return WEXITSTATUS(st);
-}
-
 TEST_MAIN_BEGIN("test_aws_deliver")
-	return run_guarded();
+	if (!mock_start())
+		mock_stop(); /* the tests that need it say SKIP */
+	return cmfa_fixture_guard(t_prog, run_all, mock_stop);
 TEST_MAIN_END

@@ -709,21 +709,6 @@ test_parse_limits(void)
 
 /* ---------------------------------------------------------------------- */
 
-static bool
-put(const char *path, const char *content, size_t len, mode_t mode)
-{
-	bool ok;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0)
-		return false;
-	ok = write(fd, content, len) == (ssize_t)len && fchmod(fd, mode) == 0;
-	close(fd);
-	return ok;
-}
-
 static void
 test_load(void)
 {
@@ -744,22 +729,22 @@ test_load(void)
 	    CMFA_ERR_NOTFOUND);
 	CHECK(strstr(err, "cognito-mfa.conf: not found") != NULL);
 
-	CHECK(put(p, "window = 3\nmfa_floor = on\n", 25, 0644));
+	CHECK(cmfa_fixture_put(p, "window = 3\nmfa_floor = on\n", 25, 0644));
 	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)), CMFA_OK);
 	CHECK_INT_EQ(c.window, 3);
 	CHECK_INT_EQ(c.mfa_floor, CMFA_MFA_ON);
 	/* a parse error is reported with its line */
-	CHECK(put(p, "window = 3\nwindow = 4\n", 22, 0644));
+	CHECK(cmfa_fixture_put(p, "window = 3\nwindow = 4\n", 22, 0644));
 	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)),
 	    CMFA_ERR_PARSE);
 	CHECK_STR_EQ(err, "line 2: window: given twice");
 	CHECK_INT_EQ(c.window, 3); /* untouched */
 
 	/* untrusted: writable by others, symlinked, dir writable */
-	CHECK(put(p, "window = 3\n", 11, 0666));
+	CHECK(cmfa_fixture_put(p, "window = 3\n", 11, 0666));
 	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)),
 	    CMFA_ERR_UNTRUSTED);
-	CHECK(put(p, "window = 3\n", 11, 0644));
+	CHECK(cmfa_fixture_put(p, "window = 3\n", 11, 0644));
 	snprintf(q, sizeof(q), "%s/link.conf", dir);
 	CHECK(symlink("cognito-mfa.conf", q) == 0);
 	CHECK_INT_EQ(cmfa_config_load(q, me, &c, err, sizeof(err)),
@@ -772,7 +757,7 @@ test_load(void)
 	    CMFA_ERR_UNTRUSTED);
 	/* too big */
 	memset(big, '\n', sizeof(big));
-	CHECK(put(p, big, sizeof(big), 0644));
+	CHECK(cmfa_fixture_put(p, big, sizeof(big), 0644));
 	CHECK_INT_EQ(cmfa_config_load(p, me, &c, err, sizeof(err)),
 	    CMFA_ERR_TOOBIG);
 	CHECK_INT_EQ(cmfa_config_load("relative.conf", me, &c, err,

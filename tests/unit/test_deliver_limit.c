@@ -30,36 +30,34 @@ path_in(const struct tstore *t, const char *rel, char *buf, size_t sz)
 	return buf;
 }
 
-/* The whole file (at most sz - 1 bytes), "" when unreadable. */
+/* The count file deliveries/<rel> ("" when unreadable). */
 static const char *
-slurp(const char *path, char *buf, size_t sz)
+count_of(const struct tstore *t, const char *rel, char *buf, size_t sz)
 {
-	ssize_t n;
-	int fd;
+	char p[PATH_MAX + 64];
 
-	buf[0] = '\0';
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return buf;
-	n = read(fd, buf, sz - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
+	return cmfa_fixture_get(path_in(t, rel, p, sizeof(p)), buf, sz);
 }
 
+/* text as the count file deliveries/<rel> (0600). */
 static bool
-put(const char *path, const char *content)
+put_count(const struct tstore *t, const char *rel, const char *text)
 {
-	size_t len = strlen(content);
-	bool ok;
-	int fd;
+	char p[PATH_MAX + 64];
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0)
-		return false;
-	ok = write(fd, content, len) == (ssize_t)len;
-	close(fd);
-	return ok;
+	return cmfa_fixture_put(path_in(t, rel, p, sizeof(p)), text,
+	    strlen(text), 0600);
+}
+
+/* A new store (a failed check when there is none). */
+static bool
+store_made(struct tstore *t)
+{
+	if (tstore_make(t))
+		return true;
+	CHECK(false);
+	tstore_remove(t);
+	return false;
 }
 
 static enum cmfa_err
@@ -149,30 +147,25 @@ static void
 test_take_limit_and_retry(void)
 {
 	struct tstore t;
-	char p[PATH_MAX + 64], buf[512];
+	char buf[512];
 	int64_t retry = -1;
 	int i;
 
-	if (!tstore_make(&t)) {
-		CHECK(false);
-		tstore_remove(&t);
+	if (!store_made(&t))
 		return;
-	}
 	/* five codes, 10 s apart */
 	for (i = 0; i < 5; i++)
 		CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0 + 10 * i, &retry),
 		    CMFA_OK);
 	CHECK_INT_EQ(retry, -1); /* set only when limited */
-	CHECK_STR_EQ(slurp(path_in(&t, "u-alice", p, sizeof(p)), buf,
-	                 sizeof(buf)),
+	CHECK_STR_EQ(count_of(&t, "u-alice", buf, sizeof(buf)),
 	    "1700000000\n1700000010\n1700000020\n1700000030\n1700000040\n");
 	/* the sixth, 60 s after the first: the first leaves in 3540 s */
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0 + 60, &retry),
 	    CMFA_ERR_LOCKED);
 	CHECK_INT_EQ(retry, 3540);
 	/* nothing written by a refusal */
-	CHECK_STR_EQ(slurp(path_in(&t, "u-alice", p, sizeof(p)), buf,
-	                 sizeof(buf)),
+	CHECK_STR_EQ(count_of(&t, "u-alice", buf, sizeof(buf)),
 	    "1700000000\n1700000010\n1700000020\n1700000030\n1700000040\n");
 	/* one second before the first leaves: still limited, 1 s to go */
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0 + 3599, &retry),
@@ -185,8 +178,7 @@ test_take_limit_and_retry(void)
 	    CMFA_ERR_LOCKED);
 	CHECK_INT_EQ(retry, 9);
 	/* the old entries are dropped when the file is next written */
-	CHECK_STR_EQ(slurp(path_in(&t, "u-alice", p, sizeof(p)), buf,
-	                 sizeof(buf)),
+	CHECK_STR_EQ(count_of(&t, "u-alice", buf, sizeof(buf)),
 	    "1700000010\n1700000020\n1700000030\n1700000040\n1700003600\n");
 	/* a whole window later: all free again */
 	for (i = 0; i < 5; i++)
@@ -214,11 +206,8 @@ test_take_per_destination(void)
 	DIR *dir;
 	int i, dfiles = 0;
 
-	if (!tstore_make(&t)) {
-		CHECK(false);
-		tstore_remove(&t);
+	if (!store_made(&t))
 		return;
-	}
 	/* two users, one mailbox: the mailbox's count stops the sixth */
 	for (i = 0; i < 3; i++)
 		CHECK_INT_EQ(take(&t, "alice", MAIL, 5, T0 + i, &retry),
@@ -232,8 +221,7 @@ test_take_per_destination(void)
 	CHECK_INT_EQ(retry, 3580);
 	/* bob's own count is not full: another destination works */
 	CHECK_INT_EQ(take(&t, "bob", PHONE, 5, T0 + 20, &retry), CMFA_OK);
-	CHECK_STR_EQ(slurp(path_in(&t, "u-bob", p, sizeof(p)), buf,
-	                 sizeof(buf)),
+	CHECK_STR_EQ(count_of(&t, "u-bob", buf, sizeof(buf)),
 	    "1700000010\n1700000011\n1700000020\n");
 	/* a full user count stops a fresh destination too */
 	for (i = 0; i < 2; i++)
@@ -267,11 +255,8 @@ test_take_modes_and_clock(void)
 	struct stat sb;
 	int64_t retry = 0;
 
-	if (!tstore_make(&t)) {
-		CHECK(false);
-		tstore_remove(&t);
+	if (!store_made(&t))
 		return;
-	}
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0, &retry), CMFA_OK);
 	CHECK(stat(path_in(&t, "", p, sizeof(p)), &sb) == 0 &&
 	    (sb.st_mode & 07777) == 0700);
@@ -281,26 +266,22 @@ test_take_modes_and_clock(void)
 	    (sb.st_mode & 07777) == 0600);
 	/* entries a little ahead (the clock went back a bit) count as
 	 * they are */
-	CHECK(put(path_in(&t, "u-alice", p, sizeof(p)),
+	CHECK(put_count(&t, "u-alice",
 	    "1700000100\n1700000101\n1700000102\n1700000103\n1700000104\n"));
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0, &retry), CMFA_ERR_LOCKED);
 	CHECK_INT_EQ(retry, 3700);
 	/* more than a window ahead: not honoured */
-	CHECK(put(path_in(&t, "u-alice", p, sizeof(p)),
+	CHECK(put_count(&t, "u-alice",
 	    "1800000000\n1800000001\n1800000002\n1800000003\n1800000004\n"));
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0, &retry), CMFA_OK);
-	CHECK_STR_EQ(slurp(path_in(&t, "u-alice", p, sizeof(p)), buf,
-	                 sizeof(buf)),
-	    "1700000000\n");
+	CHECK_STR_EQ(count_of(&t, "u-alice", buf, sizeof(buf)), "1700000000\n");
 	/* now goes in its place: the file stays ascending */
-	CHECK(put(path_in(&t, "u-alice", p, sizeof(p)), "1700000100\n"));
+	CHECK(put_count(&t, "u-alice", "1700000100\n"));
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0, &retry), CMFA_OK);
-	CHECK_STR_EQ(slurp(path_in(&t, "u-alice", p, sizeof(p)), buf,
-	                 sizeof(buf)),
+	CHECK_STR_EQ(count_of(&t, "u-alice", buf, sizeof(buf)),
 	    "1700000000\n1700000100\n");
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0 + 1, &retry), CMFA_OK);
-	CHECK_STR_EQ(slurp(path_in(&t, "u-alice", p, sizeof(p)), buf,
-	                 sizeof(buf)),
+	CHECK_STR_EQ(count_of(&t, "u-alice", buf, sizeof(buf)),
 	    "1700000000\n1700000001\n1700000100\n");
 	/* bad arguments */
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 0, T0, &retry), CMFA_ERR_INVAL);
@@ -322,16 +303,13 @@ test_take_corrupt(void)
 	char p[PATH_MAX + 64], buf[512];
 	int64_t retry = 0;
 
-	if (!tstore_make(&t)) {
-		CHECK(false);
-		tstore_remove(&t);
+	if (!store_made(&t))
 		return;
-	}
 	CHECK_INT_EQ(take(&t, "alice", MAIL, 5, T0, &retry), CMFA_OK);
-	CHECK(put(path_in(&t, "u-alice", p, sizeof(p)), "garbage\n"));
+	CHECK(put_count(&t, "u-alice", "garbage\n"));
 	CHECK_INT_EQ(take(&t, "alice", MAIL, 5, T0 + 1, &retry),
 	    CMFA_ERR_PARSE);
-	CHECK_STR_EQ(slurp(p, buf, sizeof(buf)), "garbage\n");
+	CHECK_STR_EQ(count_of(&t, "u-alice", buf, sizeof(buf)), "garbage\n");
 	/* the destination's count was not touched either: one entry */
 	CHECK_INT_EQ(take(&t, "bob", MAIL, 2, T0 + 2, &retry), CMFA_OK);
 	CHECK_INT_EQ(take(&t, "carl", MAIL, 2, T0 + 2, &retry),
@@ -343,7 +321,7 @@ test_take_corrupt(void)
 		memset(huge, '7', sizeof(huge) - 2);
 		huge[sizeof(huge) - 2] = '\n';
 		huge[sizeof(huge) - 1] = '\0';
-		CHECK(put(path_in(&t, "u-carol", p, sizeof(p)), huge));
+		CHECK(put_count(&t, "u-carol", huge));
 	}
 	CHECK_INT_EQ(take(&t, "carol", PHONE, 5, T0, &retry), CMFA_ERR_PARSE);
 	/* removing it lifts it */
@@ -362,11 +340,8 @@ test_take_trust(void)
 	char p[PATH_MAX + 64], q[PATH_MAX + 64];
 	int64_t retry = 0;
 
-	if (!tstore_make(&t)) {
-		CHECK(false);
-		tstore_remove(&t);
+	if (!store_made(&t))
 		return;
-	}
 	CHECK_INT_EQ(take(&t, "alice", PHONE, 5, T0, &retry), CMFA_OK);
 	/* deliveries/ writable by group */
 	CHECK(chmod(path_in(&t, "", p, sizeof(p)), 0770) == 0);
@@ -423,15 +398,12 @@ test_take_race(void)
 {
 	struct tstore t;
 	struct cmfa_limit_times lt;
-	char p[PATH_MAX + 64], buf[512];
+	char buf[512];
 	int gate[2], i, status, ok = 0, limited = 0, other = 0;
 	pid_t pids[8];
 
-	if (!tstore_make(&t)) {
-		CHECK(false);
-		tstore_remove(&t);
+	if (!store_made(&t))
 		return;
-	}
 	if (pipe(gate) != 0) {
 		CHECK(false);
 		tstore_remove(&t);
@@ -472,7 +444,7 @@ test_take_race(void)
 	CHECK_INT_EQ(ok, 5);
 	CHECK_INT_EQ(limited, 3);
 	CHECK_INT_EQ(other, 0);
-	slurp(path_in(&t, "u-racer", p, sizeof(p)), buf, sizeof(buf));
+	count_of(&t, "u-racer", buf, sizeof(buf));
 	CHECK(cmfa_limit_parse(buf, strlen(buf), &lt) == CMFA_OK && lt.n == 5);
 	tstore_remove(&t);
 }

@@ -28,7 +28,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -39,6 +38,7 @@
 #include <openssl/evp.h>
 
 #include "cmfa_deliver.h"
+#include "cmfa_fixture.h"
 #include "cmfa_test.h"
 
 #define PY "/usr/bin/python3"
@@ -55,94 +55,18 @@ static char g_top[64];
 static bool g_have_cert;
 static unsigned g_seq; /* server directories */
 
-static const char *const child_env[] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
-	NULL };
-
 /* ---------------------------------------------------------------------- */
 /* Small helpers                                                          */
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static bool
-write_path(const char *path, const void *p, size_t len, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = write(fd, p, len) == (ssize_t)len;
-	ok = fchmod(fd, mode) == 0 && ok;
-	return close(fd) == 0 && ok;
-}
-
-/* The whole file into a NUL-terminated malloc'd string (NULL: none). */
-static char *
-read_path(const char *path, size_t *len)
-{
-	struct cmfa_buf b;
-	char chunk[4096];
-	ssize_t n;
-	char *p = NULL;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return NULL;
-	cmfa_buf_init(&b, 16u * 1024u * 1024u);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (cmfa_buf_append(&b, chunk, (size_t)n) != CMFA_OK)
-			break;
-	close(fd);
-	if (n == 0 && (p = malloc(b.len + 1)) != NULL) {
-		memcpy(p, cmfa_buf_str(&b), b.len + 1);
-		if (len != NULL)
-			*len = b.len;
-	}
-	cmfa_buf_free(&b);
-	return p;
-}
 
 static bool
 copy_path(const char *from, const char *to)
 {
 	size_t len;
-	char *p = read_path(from, &len);
-	bool ok = p != NULL && write_path(to, p, len, 0600);
+	char *p = cmfa_fixture_read(from, &len);
+	bool ok = p != NULL && cmfa_fixture_put(to, p, len, 0600);
 
 	free(p);
 	return ok;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-rm_tree(const char *path)
-{
-	if (path[0] != '\0')
-		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Every LF preceded by CR and every CR followed by LF. */
@@ -334,18 +258,33 @@ format(const struct cmfa_smtp_msg *m, size_t *len, enum cmfa_err *err)
 	return p;
 }
 
+/* base_msg() with subject and body (NULL: base_msg()'s) through
+ * format(), which must succeed (NULL and a failed check if not). */
+static char *
+format_ok(const char *subject, const char *body, size_t *len)
+{
+	struct cmfa_smtp_msg m = base_msg();
+	char *s;
+
+	if (subject != NULL)
+		m.subject = subject;
+	if (body != NULL)
+		m.body = body;
+	s = format(&m, len, NULL);
+	CHECK(s != NULL);
+	return s;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The message                                                            */
 
 static void
 format_headers(void)
 {
-	struct cmfa_smtp_msg m = base_msg();
 	char v[256];
 	size_t len = 0, i;
-	char *s = format(&m, &len, NULL);
+	char *s = format_ok(NULL, NULL, &len);
 
-	CHECK(s != NULL);
 	if (s == NULL)
 		return;
 	CHECK(strncmp(s, "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n", 39) == 0);
@@ -428,14 +367,15 @@ format_subject_ascii_folded(void)
 	static const char subj[] =
 	    "Your verification code for the production bastion hosts of the "
 	    "example organisation, valid for three minutes from now";
-	struct cmfa_smtp_msg m = base_msg();
+	static const char lng[] =
+	    "Code-"
+	    "0123456789012345678901234567890123456789012345678901234567"
+	    "89012345678901234567890123456789";
 	char v[512];
 	size_t len = 0, hl;
 	char *s;
 
-	m.subject = subj;
-	s = format(&m, &len, NULL);
-	CHECK(s != NULL);
+	s = format_ok(subj, NULL, &len);
 	if (s == NULL)
 		return;
 	hl = body_offset(s, len);
@@ -446,23 +386,18 @@ format_subject_ascii_folded(void)
 	free(s);
 
 	/* "=?" in an ASCII subject is encoded, so no reader decodes it */
-	m.subject = "code =?x?= here";
-	s = format(&m, NULL, NULL);
+	s = format_ok("code =?x?= here", NULL, NULL);
 	CHECK(s != NULL && strstr(s, "Subject: =?UTF-8?B?") != NULL);
 	free(s);
 	/* a word longer than a line cannot be folded: encoded words */
-	m.subject = "Code-"
-	            "0123456789012345678901234567890123456789012345678901234567"
-	            "89012345678901234567890123456789";
-	s = format(&m, &len, NULL);
-	CHECK(s != NULL);
+	s = format_ok(lng, NULL, &len);
 	if (s != NULL) {
 		struct cmfa_buf d;
 
 		cmfa_buf_init(&d, 4096);
 		CHECK(longest_line(s, body_offset(s, len)) <= 78);
 		CHECK(header(s, "Subject", v, sizeof(v)) && ew_decode(v, &d) &&
-		    strcmp(cmfa_buf_str(&d), m.subject) == 0);
+		    strcmp(cmfa_buf_str(&d), lng) == 0);
 		cmfa_buf_free(&d);
 	}
 	free(s);
@@ -471,15 +406,11 @@ format_subject_ascii_folded(void)
 static void
 check_encoded_subject(const char *subj)
 {
-	struct cmfa_smtp_msg m = base_msg();
 	struct cmfa_buf d;
 	char v[4096];
 	size_t len = 0;
-	char *s;
+	char *s = format_ok(subj, NULL, &len);
 
-	m.subject = subj;
-	s = format(&m, &len, NULL);
-	CHECK(s != NULL);
 	if (s == NULL)
 		return;
 	cmfa_buf_init(&d, 4096);
@@ -521,21 +452,16 @@ format_subject_encoded(void)
 static void
 format_body_crlf(void)
 {
-	struct cmfa_smtp_msg m = base_msg();
 	size_t len = 0;
-	char *s;
+	char *s = format_ok(NULL, "one\ntwo\r\nthree\rfour", &len);
 
-	m.body = "one\ntwo\r\nthree\rfour";
-	s = format(&m, &len, NULL);
-	CHECK(s != NULL);
 	if (s != NULL) {
 		CHECK(crlf_only(s, len));
 		CHECK_STR_EQ(s + body_offset(s, len),
 		    "one\r\ntwo\r\nthree\r\nfour\r\n");
 	}
 	free(s);
-	m.body = "";
-	s = format(&m, &len, NULL);
+	s = format_ok(NULL, "", &len);
 	CHECK(s != NULL && s[body_offset(s, len)] == '\0');
 	free(s);
 }
@@ -544,15 +470,11 @@ format_body_crlf(void)
 static void
 check_qp_body(const char *body, const char *want)
 {
-	struct cmfa_smtp_msg m = base_msg();
 	struct cmfa_buf d;
 	char v[128];
 	size_t len = 0, off;
-	char *s;
+	char *s = format_ok(NULL, body, &len);
 
-	m.body = body;
-	s = format(&m, &len, NULL);
-	CHECK(s != NULL);
 	if (s == NULL)
 		return;
 	cmfa_buf_init(&d, 1u << 20);
@@ -591,13 +513,9 @@ format_body_qp(void)
 static void
 format_dot_lines(void)
 {
-	struct cmfa_smtp_msg m = base_msg();
 	size_t len = 0;
-	char *s;
+	char *s = format_ok(NULL, ".hidden\n.\n..two\nend\n", &len);
 
-	m.body = ".hidden\n.\n..two\nend\n";
-	s = format(&m, &len, NULL);
-	CHECK(s != NULL);
 	if (s != NULL)
 		CHECK_STR_EQ(s + body_offset(s, len),
 		    ".hidden\r\n.\r\n..two\r\nend\r\n");
@@ -892,7 +810,7 @@ creds_load_ok(void)
 
 	CHECK(test_dir("creds", d, sizeof(d)));
 	snprintf(f, sizeof(f), "%s/smtp-creds", d);
-	CHECK(write_path(f, creds_text, sizeof(creds_text) - 1, 0600));
+	CHECK(cmfa_fixture_put(f, creds_text, sizeof(creds_text) - 1, 0600));
 	CHECK(load(f, geteuid(), u, p) == CMFA_OK);
 	CHECK_STR_EQ(u, USER);
 	CHECK_STR_EQ(p, PASS);
@@ -905,7 +823,7 @@ creds_load_ok(void)
 	CHECK(load(f, geteuid(), u, p) == CMFA_ERR_NOTFOUND);
 	/* a parse error comes through */
 	snprintf(f, sizeof(f), "%s/bad", d);
-	CHECK(write_path(f, "username=a\n", 11, 0600));
+	CHECK(cmfa_fixture_put(f, "username=a\n", 11, 0600));
 	CHECK(load(f, geteuid(), u, p) == CMFA_ERR_PARSE);
 }
 
@@ -919,7 +837,7 @@ creds_load_mode(void)
 
 	CHECK(test_dir("mode", d, sizeof(d)));
 	snprintf(f, sizeof(f), "%s/smtp-creds", d);
-	CHECK(write_path(f, creds_text, sizeof(creds_text) - 1, 0600));
+	CHECK(cmfa_fixture_put(f, creds_text, sizeof(creds_text) - 1, 0600));
 	for (i = 0; i < CMFA_ARRAY_LEN(bad); i++) {
 		memset(u, 'U', sizeof(u));
 		CHECK(chmod(f, bad[i]) == 0);
@@ -952,7 +870,7 @@ creds_load_symlink(void)
 	CHECK(test_dir("symlink", d, sizeof(d)));
 	snprintf(f, sizeof(f), "%s/smtp-creds", d);
 	snprintf(l, sizeof(l), "%s/link", d);
-	CHECK(write_path(f, creds_text, sizeof(creds_text) - 1, 0600));
+	CHECK(cmfa_fixture_put(f, creds_text, sizeof(creds_text) - 1, 0600));
 	CHECK(symlink(f, l) == 0);
 	CHECK(load(l, geteuid(), u, p) == CMFA_ERR_UNTRUSTED);
 	/* a symlinked directory on the way */
@@ -978,7 +896,7 @@ creds_load_owner(void)
 		SKIP("a file of another owner needs root");
 	CHECK(test_dir("owner", d, sizeof(d)));
 	snprintf(f, sizeof(f), "%s/smtp-creds", d);
-	CHECK(write_path(f, creds_text, sizeof(creds_text) - 1, 0600));
+	CHECK(cmfa_fixture_put(f, creds_text, sizeof(creds_text) - 1, 0600));
 	CHECK(load(f, 0, u, p) == CMFA_OK);
 	/* the file belongs to nobody: refused for root */
 	CHECK(chown(f, 65534, 65534) == 0);
@@ -1042,7 +960,7 @@ srv_spawn(struct srv *s, char *const argv[])
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		execve(argv[0], argv, (char *const *)child_env);
+		execve(argv[0], argv, cmfa_fixture_child_env());
 		_exit(127);
 	}
 	close(pfd[0]);
@@ -1097,13 +1015,13 @@ srv_start_py(struct srv *s, const char *name, const char *const *args)
 		(void)copy_path(from, path);
 	}
 	snprintf(path, sizeof(path), "%s/auth", s->dir);
-	if (!write_path(path, USER "\n" PASS "\n", sizeof(USER PASS) + 1,
+	if (!cmfa_fixture_put(path, USER "\n" PASS "\n", sizeof(USER PASS) + 1,
 	        0600) ||
 	    !srv_spawn(s, argv))
 		return false;
 	snprintf(path, sizeof(path), "%s/port", s->dir);
 	for (i = 0; i < 300; i++) {
-		if ((port = read_path(path, NULL)) != NULL) {
+		if ((port = cmfa_fixture_read(path, NULL)) != NULL) {
 			enum cmfa_err e = cmfa_parse_u64(port,
 			    strcspn(port, "\n"), 65535, &p);
 
@@ -1116,35 +1034,10 @@ srv_start_py(struct srv *s, const char *name, const char *const *args)
 		}
 		if (srv_exited(s))
 			return false;
-		sleep_ms(50);
+		cmfa_fixture_sleep_ms(50);
 	}
 	srv_stop(s);
 	return false;
-}
-
-/* A loopback TCP socket bound to a kernel-chosen port above 2000. */
-static int
-bound_socket(unsigned *port)
-{
-	struct sockaddr_in a;
-	socklen_t al = sizeof(a);
-	int fd, i;
-
-	for (i = 0; i < 20; i++) {
-		if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-			return -1;
-		memset(&a, 0, sizeof(a));
-		a.sin_family = AF_INET;
-		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-		    getsockname(fd, (struct sockaddr *)&a, &al) == 0 &&
-		    ntohs(a.sin_port) > 2000) {
-			*port = ntohs(a.sin_port);
-			return fd;
-		}
-		close(fd);
-	}
-	return -1;
 }
 
 static bool
@@ -1187,7 +1080,7 @@ srv_start_aiosmtpd(struct srv *s)
 		return false;
 	snprintf(maildir, sizeof(maildir), "%s/maildir", s->dir);
 	for (attempt = 0; attempt < 3; attempt++) {
-		if ((fd = bound_socket(&s->port)) < 0)
+		if ((fd = cmfa_fixture_bound_socket(&s->port)) < 0)
 			return false;
 		close(fd);
 		snprintf(listen_at, sizeof(listen_at), "127.0.0.1:%u", s->port);
@@ -1198,7 +1091,7 @@ srv_start_aiosmtpd(struct srv *s)
 				srv_set_url(s, "smtp");
 				return true;
 			}
-			sleep_ms(50);
+			cmfa_fixture_sleep_ms(50);
 		}
 		srv_stop(s);
 	}
@@ -1212,7 +1105,7 @@ srv_msg(const struct srv *s, int n, size_t *len)
 	char path[PATH_MAX + 32];
 
 	snprintf(path, sizeof(path), "%s/msg-%d.eml", s->dir, n);
-	return read_path(path, len);
+	return cmfa_fixture_read(path, len);
 }
 
 static char *
@@ -1221,7 +1114,7 @@ srv_file(const struct srv *s, const char *name)
 	char path[PATH_MAX + 32];
 
 	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
-	return read_path(path, NULL);
+	return cmfa_fixture_read(path, NULL);
 }
 
 /* The one message in the Maildir's new/ (NULL: none, or several). */
@@ -1243,7 +1136,7 @@ maildir_msg(const struct srv *s)
 		n++;
 	}
 	closedir(d);
-	return n == 1 ? read_path(found, NULL) : NULL;
+	return n == 1 ? cmfa_fixture_read(found, NULL) : NULL;
 }
 
 /* A line of text (LF or CR LF ends) equal to line. */
@@ -1331,12 +1224,29 @@ drop_message_id(char *s)
 		memmove(p, e, strlen(e) + 1);
 }
 
+/* The n-th message the server stored is m as cmfa_smtp_format() makes
+ * it (but for the random Message-ID). */
+static void
+check_as_formatted(const struct srv *s, int n, const struct cmfa_smtp_msg *m)
+{
+	char *got = srv_msg(s, n, NULL), *want = format(m, NULL, NULL);
+
+	CHECK(got != NULL && want != NULL);
+	if (got != NULL && want != NULL) {
+		drop_message_id(got);
+		drop_message_id(want);
+		CHECK_STR_EQ(got, want);
+	}
+	free(got);
+	free(want);
+}
+
 /* What the server received is what cmfa_smtp_format() makes. */
 static void
 send_exact_bytes(void)
 {
 	struct cmfa_smtp_msg m = base_msg();
-	char err[CMFA_SMTP_ERR_MAX], *got, *want, *env;
+	char err[CMFA_SMTP_ERR_MAX], *env;
 	struct srv s;
 
 	NEED(srv_start_py(&s, "exact", NULL), "smtp_server.py did not start");
@@ -1348,35 +1258,17 @@ send_exact_bytes(void)
 	         "..deux\n"
 	         "fin \xe2\x80\x94 \xc3\xa0 bient\xc3\xb4t\n";
 	CHECK(cmfa_smtp_send(&m, err, sizeof(err)) == CMFA_OK);
-	got = srv_msg(&s, 1, NULL);
-	want = format(&m, NULL, NULL);
+	check_as_formatted(&s, 1, &m);
 	env = srv_file(&s, "env-1.txt");
-	CHECK(got != NULL && want != NULL);
-	if (got != NULL && want != NULL) {
-		drop_message_id(got);
-		drop_message_id(want);
-		CHECK_STR_EQ(got, want);
-	}
 	CHECK(env != NULL &&
 	    strcmp(env, "MAIL FROM:<" FROM ">\nRCPT TO:<" TO ">\n") == 0);
-	free(got);
-	free(want);
 	free(env);
 	/* ASCII 7bit, including a line that is a single dot */
 	m = base_msg();
 	m.url = s.url;
 	m.body = "line\n.\n.x\n";
 	CHECK(cmfa_smtp_send(&m, err, sizeof(err)) == CMFA_OK);
-	got = srv_msg(&s, 2, NULL);
-	want = format(&m, NULL, NULL);
-	CHECK(got != NULL && want != NULL);
-	if (got != NULL && want != NULL) {
-		drop_message_id(got);
-		drop_message_id(want);
-		CHECK_STR_EQ(got, want);
-	}
-	free(got);
-	free(want);
+	check_as_formatted(&s, 2, &m);
 	srv_stop(&s);
 }
 
@@ -1384,6 +1276,22 @@ static void
 ca_path(char *out, size_t outsz)
 {
 	snprintf(out, outsz, "%s/cert.pem", g_top);
+}
+
+/* m to s with the test's credentials over TLS (STARTTLS unless s's URL
+ * is smtps://), trusting our certificate when ca is not NULL (its path
+ * goes there). */
+static void
+tls_msg(struct cmfa_smtp_msg *m, const struct srv *s, char *ca, size_t casz)
+{
+	m->url = s->url;
+	m->starttls = strncmp(s->url, "smtps:", 6) != 0;
+	if (ca != NULL) {
+		ca_path(ca, casz);
+		m->ca_bundle = ca;
+	}
+	m->username = USER;
+	m->password = PASS;
 }
 
 /* STARTTLS required, then AUTH with mech (the only one offered). */
@@ -1403,12 +1311,7 @@ check_starttls_auth(const char *mech)
 	NEED(srv_start_py(&s, "starttls",
 	         strcmp(mech, "PLAIN") == 0 ? args_plain : args_login),
 	    "smtp_server.py did not start");
-	ca_path(ca, sizeof(ca));
-	m.url = s.url;
-	m.starttls = true;
-	m.ca_bundle = ca;
-	m.username = USER;
-	m.password = PASS;
+	tls_msg(&m, &s, ca, sizeof(ca));
 	CHECK_MSG(cmfa_smtp_send(&m, err, sizeof(err)) == CMFA_OK, "%s", err);
 	got = srv_msg(&s, 1, NULL);
 	log = srv_file(&s, "auth.log");
@@ -1445,11 +1348,7 @@ send_smtps_auth(void)
 	NEED(g_have_cert, "no certificate (openssl)");
 	NEED(srv_start_py(&s, "smtps", args), "smtp_server.py did not start");
 	srv_set_url(&s, "smtps");
-	ca_path(ca, sizeof(ca));
-	m.url = s.url;
-	m.ca_bundle = ca;
-	m.username = USER;
-	m.password = PASS;
+	tls_msg(&m, &s, ca, sizeof(ca));
 	CHECK_MSG(cmfa_smtp_send(&m, err, sizeof(err)) == CMFA_OK, "%s", err);
 	got = srv_msg(&s, 1, NULL);
 	CHECK(got != NULL && strstr(got, CODE) != NULL);
@@ -1467,11 +1366,7 @@ send_wrong_password(void)
 
 	NEED(g_have_cert, "no certificate (openssl)");
 	NEED(srv_start_py(&s, "wrongpw", args), "smtp_server.py did not start");
-	ca_path(ca, sizeof(ca));
-	m.url = s.url;
-	m.starttls = true;
-	m.ca_bundle = ca;
-	m.username = USER;
+	tls_msg(&m, &s, ca, sizeof(ca));
 	m.password = PASS "x";
 	CHECK(cmfa_smtp_send(&m, err, sizeof(err)) == CMFA_ERR_IO);
 	check_err_line(err, "535");
@@ -1497,10 +1392,7 @@ send_untrusted_cert(void)
 	NEED(g_have_cert, "no certificate (openssl)");
 	NEED(srv_start_py(&s, "untrusted", args),
 	    "smtp_server.py did not start");
-	m.url = s.url;
-	m.starttls = true;
-	m.username = USER;
-	m.password = PASS;
+	tls_msg(&m, &s, NULL, 0); /* no CA: our certificate is untrusted */
 	CHECK(cmfa_smtp_send(&m, err, sizeof(err)) == CMFA_ERR_IO);
 	check_err_line(err, NULL);
 	got = srv_msg(&s, 1, NULL);
@@ -1540,6 +1432,19 @@ send_no_starttls_offered(void)
 	srv_stop(&s);
 }
 
+/* A loopback socket of ours, bound, not listening yet (a failed check
+ * and -1 if there is none); its port and smtp:// URL. */
+static int
+own_socket(unsigned *port, char *url, size_t urlsz)
+{
+	int fd = cmfa_fixture_bound_socket(port);
+
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		snprintf(url, urlsz, "smtp://127.0.0.1:%u", *port);
+	return fd;
+}
+
 /* Credentials over cleartext: refused before any connection. */
 static void
 send_creds_cleartext_refused(void)
@@ -1549,12 +1454,10 @@ send_creds_cleartext_refused(void)
 	unsigned port = 0;
 	int fd, c;
 
-	CHECK((fd = bound_socket(&port)) >= 0);
-	if (fd < 0)
+	if ((fd = own_socket(&port, url, sizeof(url))) < 0)
 		return;
 	CHECK(listen(fd, 4) == 0);
 	CHECK(fcntl(fd, F_SETFL, O_NONBLOCK) == 0);
-	snprintf(url, sizeof(url), "smtp://127.0.0.1:%u", port);
 	m.url = url;
 	m.username = USER;
 	m.password = PASS;
@@ -1587,14 +1490,12 @@ send_refused(void)
 	int fd;
 
 	/* bound, not listening: the kernel refuses connections */
-	CHECK((fd = bound_socket(&port)) >= 0);
-	if (fd < 0)
+	if ((fd = own_socket(&port, url, sizeof(url))) < 0)
 		return;
-	snprintf(url, sizeof(url), "smtp://127.0.0.1:%u", port);
 	m.url = url;
-	t0 = now_mono();
+	t0 = cmfa_fixture_now();
 	CHECK(cmfa_smtp_send(&m, err, sizeof(err)) == CMFA_ERR_IO);
-	CHECK(now_mono() - t0 < 5.0);
+	CHECK(cmfa_fixture_now() - t0 < 5.0);
 	check_err_line(err, NULL);
 	close(fd);
 }
@@ -1609,16 +1510,14 @@ send_stall(void)
 	double t0, dt;
 	int fd;
 
-	CHECK((fd = bound_socket(&port)) >= 0);
-	if (fd < 0)
+	if ((fd = own_socket(&port, url, sizeof(url))) < 0)
 		return;
 	CHECK(listen(fd, 4) == 0); /* the kernel completes the handshake */
-	snprintf(url, sizeof(url), "smtp://127.0.0.1:%u", port);
 	m.url = url;
 	m.timeout_ms = 1500;
-	t0 = now_mono();
+	t0 = cmfa_fixture_now();
 	CHECK(cmfa_smtp_send(&m, err, sizeof(err)) == CMFA_ERR_IO);
-	dt = now_mono() - t0;
+	dt = cmfa_fixture_now() - t0;
 	CHECK_MSG(dt >= 1.4 && dt < 3.5, "%.2f s", dt);
 	check_err_line(err, NULL);
 	close(fd);
@@ -1719,7 +1618,7 @@ make_cert(void)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		execve(OPENSSL, argv, (char *const *)child_env);
+		execve(OPENSSL, argv, cmfa_fixture_child_env());
 		_exit(127);
 	}
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -1768,15 +1667,10 @@ run_all(void)
 	return t_tests_failed > 0 ? 1 : 0;
 }
 
-static volatile pid_t g_child = -1;
-
-/* Interrupted: end the tests; main() then cleans up. */
 static void
-on_signal(int sig)
+cleanup(void)
 {
-	(void)sig;
-	if (g_child > 0)
-		kill(g_child, SIGKILL);
+	cmfa_fixture_rm_tree(g_top);
 }
 
 /*
@@ -1784,40 +1678,11 @@ on_signal(int sig)
  * after it however it ended (the servers die with it: stdin closed,
  * PR_SET_PDEATHSIG).
  */
-static int
-run_guarded(void)
-{
-	struct sigaction sa;
-	pid_t child;
-	int st = 0;
-
+TEST_MAIN_BEGIN("test_smtp")
 	snprintf(g_top, sizeof(g_top), "/tmp/cmfa-smtp-XXXXXX");
 	if (mkdtemp(g_top) == NULL) {
 		printf("FAIL: test_smtp/tmpdir\n");
 		return 1;
 	}
-	fflush(NULL);
-	if ((child = fork()) == 0) {
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		exit(run_all()); /* exit(): LeakSanitizer checks then */
-	}
-	g_child = child;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: waitpid sees EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	if (child > 0)
-		while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-			;
-	rm_tree(g_top);
-	if (child < 0 || !WIFEXITED(st)) {
-		printf("FAIL: test_smtp/crashed\n");
-		return 1;
-	}
-	return WEXITSTATUS(st);
-}
-
-TEST_MAIN_BEGIN("test_smtp")
-	return run_guarded();
+	return cmfa_fixture_guard(t_prog, run_all, cleanup);
 TEST_MAIN_END

@@ -51,7 +51,8 @@ cleanup(void)
 static void
 path_in(char *out, size_t outsz, const char *dir, const char *name)
 {
-	snprintf(out, outsz, "%s/%s", dir, name);
+	if (!cmfa_fixture_path(out, outsz, dir, name))
+		out[0] = '\0'; /* too long: no such file */
 }
 
 /* A unique file name in g_dir (for what a script writes). */
@@ -62,18 +63,6 @@ out_path(char *out, size_t outsz)
 
 	snprintf(name, sizeof(name), "out.%u", g_seq++);
 	path_in(out, outsz, g_dir, name);
-}
-
-static bool
-write_file(const char *path, const void *p, size_t len, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = write(fd, p, len) == (ssize_t)len && fchmod(fd, mode) == 0;
-	return close(fd) == 0 && ok;
 }
 
 /* dir/name = "#!/bin/sh\n" body, mode 0755; its path in out. */
@@ -87,7 +76,7 @@ script_in(const char *dir, const char *name, const char *body, char *out,
 	path_in(out, outsz, dir, name);
 	n = snprintf(text, sizeof(text), "#!/bin/sh\n%s\n", body);
 	return n > 0 && (size_t)n < sizeof(text) &&
-	    write_file(out, text, (size_t)n, 0755);
+	    cmfa_fixture_put(out, text, (size_t)n, 0755);
 }
 
 static bool
@@ -133,13 +122,40 @@ run_full(const char *path, const char *const *argv, const char *const *envp,
 	return cmfa_spawn_run(&s, r);
 }
 
-/* Run path with argv {path, arg1, NULL} and no input. */
+/* Run path with argv {path, arg1, NULL} and input on its stdin. */
 static enum cmfa_err
-run1(const char *path, const char *arg1, struct cmfa_spawn_result *r)
+run1_input(const char *path, const char *arg1, const void *input,
+    size_t input_len, struct cmfa_spawn_result *r)
 {
 	const char *argv[] = { path, arg1, NULL };
 
-	return run_full(path, argv, NULL, NULL, 0, TIMEOUT_MS, r);
+	return run_full(path, argv, NULL, input, input_len, TIMEOUT_MS, r);
+}
+
+/* The same with no input. */
+static enum cmfa_err
+run1(const char *path, const char *arg1, struct cmfa_spawn_result *r)
+{
+	return run1_input(path, arg1, NULL, 0, r);
+}
+
+/*
+ * The script body (as g_dir/name, its path in path) run with argv {path,
+ * out}: it must exit 0; what it wrote to out ($1) goes into buf.  The
+ * length read, -1 if nothing was written.
+ */
+static ssize_t
+script_output(const char *name, const char *body, char *path, size_t pathsz,
+    char *buf, size_t bufsz)
+{
+	struct cmfa_spawn_result r;
+	char out[PATH_MAX];
+
+	CHECK(script(name, body, path, pathsz));
+	out_path(out, sizeof(out));
+	CHECK_INT_EQ(run1(path, out, &r), CMFA_OK);
+	CHECK(r.exited && r.status == 0);
+	return slurp(out, buf, bufsz);
 }
 
 static int64_t
@@ -295,7 +311,6 @@ check_stdin_copy(size_t len)
 {
 	struct cmfa_spawn_result r;
 	char path[PATH_MAX], out[PATH_MAX];
-	const char *argv[3];
 	unsigned char *in = pattern(len), *got = malloc(len + 1);
 	ssize_t n;
 
@@ -304,11 +319,7 @@ check_stdin_copy(size_t len)
 		goto out;
 	CHECK(script("cat", "cat > \"$1\"", path, sizeof(path)));
 	out_path(out, sizeof(out));
-	argv[0] = path;
-	argv[1] = out;
-	argv[2] = NULL;
-	CHECK_INT_EQ(run_full(path, argv, NULL, in, len, TIMEOUT_MS, &r),
-	    CMFA_OK);
+	CHECK_INT_EQ(run1_input(path, out, in, len, &r), CMFA_OK);
 	CHECK(r.exited && r.status == 0 && !r.input_short && !r.timed_out);
 	n = slurp(out, (char *)got, len + 1);
 	CHECK_INT_EQ(n, (long long)len);
@@ -329,16 +340,12 @@ t_stdin_exact(void)
 static void
 t_env_empty(void)
 {
-	struct cmfa_spawn_result r;
-	char path[PATH_MAX], out[PATH_MAX], buf[256];
+	char path[PATH_MAX], buf[256];
 
 	CHECK(setenv("CMFA_SPAWN_LEAK", "secret", 1) == 0);
-	CHECK(
-	    script("env", "cat /proc/$$/environ > \"$1\"", path, sizeof(path)));
-	out_path(out, sizeof(out));
-	CHECK_INT_EQ(run1(path, out, &r), CMFA_OK);
-	CHECK(r.exited && r.status == 0);
-	CHECK_INT_EQ(slurp(out, buf, sizeof(buf)), 0);
+	CHECK_INT_EQ(script_output("env", "cat /proc/$$/environ > \"$1\"", path,
+	                 sizeof(path), buf, sizeof(buf)),
+	    0);
 	unsetenv("CMFA_SPAWN_LEAK");
 }
 
@@ -408,25 +415,20 @@ check_fd_listing(const char *listing, const char *script_path,
 static void
 check_fds_closed(const char *tag)
 {
-	struct cmfa_spawn_result r;
-	char path[PATH_MAX], out[PATH_MAX], marker[PATH_MAX], buf[4096];
+	char path[PATH_MAX], marker[PATH_MAX], buf[4096];
 	char name[32];
 	int fd, hi;
 
 	snprintf(name, sizeof(name), "marker-%s", tag);
 	path_in(marker, sizeof(marker), g_dir, name);
-	CHECK(write_file(marker, "m", 1, 0600));
+	CHECK(cmfa_fixture_put(marker, "m", 1, 0600));
 	fd = open(marker, O_RDONLY); /* deliberately not O_CLOEXEC */
 	hi = dup2(fd, 97);           /* and one high up */
 	CHECK(fd >= 0 && hi == 97);
 	snprintf(name, sizeof(name), "fds-%s", tag);
-	CHECK(script(name,
-	    "(find /proc/$$/fd -mindepth 1 -printf '%f %l\\n') > \"$1\"", path,
-	    sizeof(path)));
-	out_path(out, sizeof(out));
-	CHECK_INT_EQ(run1(path, out, &r), CMFA_OK);
-	CHECK(r.exited && r.status == 0);
-	CHECK(slurp(out, buf, sizeof(buf)) > 0);
+	CHECK(script_output(name,
+	          "(find /proc/$$/fd -mindepth 1 -printf '%f %l\\n') > \"$1\"",
+	          path, sizeof(path), buf, sizeof(buf)) > 0);
 	CHECK_MSG(check_fd_listing(buf, path, marker) == 0, "fds:\n%s", buf);
 	if (fd >= 0)
 		close(fd);
@@ -440,60 +442,66 @@ t_fds_closed(void)
 	check_fds_closed("plain");
 }
 
+/* fn() in a forked child (what it changes of the process stays there):
+ * the child's wait status, -1 (a failed check) when there is none. */
+static int
+in_child(int (*fn)(void))
+{
+	pid_t pid;
+	int st = -1;
+
+	fflush(NULL);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(fn());
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+	return st;
+}
+
+/* t_caller_stdio_closed's child: 0, or where it went wrong. */
+static int
+stdio_closed_child(void)
+{
+	struct cmfa_spawn_result r;
+	char path[PATH_MAX], out[PATH_MAX], buf[64];
+
+	close(0);
+	close(1);
+	close(2);
+	if (!script("cat3", "cat > \"$1\"; echo oops >&2", path, sizeof(path)))
+		return 10;
+	out_path(out, sizeof(out));
+	if (run1_input(path, out, "123456\n", 7, &r) != CMFA_OK)
+		return 11;
+	if (!r.exited || r.status != 0 || strcmp(r.err, "oops") != 0)
+		return 12;
+	if (slurp(out, buf, sizeof(buf)) != 7 ||
+	    memcmp(buf, "123456\n", 7) != 0)
+		return 13;
+	return 0;
+}
+
 /* stdin, stdout and stderr of the caller closed: the fds the spawn
  * opens land on 0..2 and must still reach the child correctly. */
 static void
 t_caller_stdio_closed(void)
 {
-	pid_t pid;
-	int st;
+	int st = in_child(stdio_closed_child);
 
-	fflush(NULL);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		struct cmfa_spawn_result r;
-		char path[PATH_MAX], out[PATH_MAX], buf[64];
-		const char *argv[3];
-
-		close(0);
-		close(1);
-		close(2);
-		if (!script("cat3", "cat > \"$1\"; echo oops >&2", path,
-		        sizeof(path)))
-			_exit(10);
-		out_path(out, sizeof(out));
-		argv[0] = path;
-		argv[1] = out;
-		argv[2] = NULL;
-		if (run_full(path, argv, NULL, "123456\n", 7, TIMEOUT_MS, &r) !=
-		    CMFA_OK)
-			_exit(11);
-		if (!r.exited || r.status != 0 || strcmp(r.err, "oops") != 0)
-			_exit(12);
-		if (slurp(out, buf, sizeof(buf)) != 7 ||
-		    memcmp(buf, "123456\n", 7) != 0)
-			_exit(13);
-		_exit(0);
-	}
-	CHECK(waitpid(pid, &st, 0) == pid);
 	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 }
 
 static void
 t_process_group(void)
 {
-	struct cmfa_spawn_result r;
-	char path[PATH_MAX], out[PATH_MAX], buf[1024];
+	char path[PATH_MAX], buf[1024];
 	const char *rp;
 	long pid = 0, pgrp = 0;
 	char *end;
 
-	CHECK(script("pgrp", "cat /proc/$$/stat > \"$1\"", path, sizeof(path)));
-	out_path(out, sizeof(out));
-	CHECK_INT_EQ(run1(path, out, &r), CMFA_OK);
-	CHECK(r.exited && r.status == 0);
-	CHECK(slurp(out, buf, sizeof(buf)) > 0);
+	CHECK(script_output("pgrp", "cat /proc/$$/stat > \"$1\"", path,
+	          sizeof(path), buf, sizeof(buf)) > 0);
 	/* "pid (comm) state ppid pgrp ..." */
 	rp = strrchr(buf, ')');
 	CHECK(parse_long(buf, &pid));
@@ -526,10 +534,9 @@ status_mask(const char *status, const char *key, unsigned long long *out)
 static void
 t_signals_reset(void)
 {
-	struct cmfa_spawn_result r;
 	struct sigaction ign, old_term, now;
 	sigset_t usr1, old_mask, mask_now;
-	char path[PATH_MAX], out[PATH_MAX], buf[4096];
+	char path[PATH_MAX], buf[4096];
 	unsigned long long ign_mask = 1, blk_mask = 1;
 
 	memset(&ign, 0, sizeof(ign));
@@ -540,12 +547,8 @@ t_signals_reset(void)
 	CHECK(sigprocmask(SIG_BLOCK, &usr1, &old_mask) == 0);
 
 	/* exec: cat's own status, with what execve kept of the shell's */
-	CHECK(script("sig", "exec cat /proc/self/status > \"$1\"", path,
-	    sizeof(path)));
-	out_path(out, sizeof(out));
-	CHECK_INT_EQ(run1(path, out, &r), CMFA_OK);
-	CHECK(r.exited && r.status == 0);
-	CHECK(slurp(out, buf, sizeof(buf)) > 0);
+	CHECK(script_output("sig", "exec cat /proc/self/status > \"$1\"", path,
+	          sizeof(path), buf, sizeof(buf)) > 0);
 	CHECK(status_mask(buf, "\nSigIgn:", &ign_mask));
 	CHECK(status_mask(buf, "\nSigBlk:", &blk_mask));
 	/* libc keeps signals 32 .. SIGRTMIN-1 for itself (sigaction()
@@ -606,16 +609,11 @@ limit_of(const char *limits, const char *name, unsigned long long *soft,
 static void
 t_limits(void)
 {
-	struct cmfa_spawn_result r;
-	char path[PATH_MAX], out[PATH_MAX], buf[4096];
+	char path[PATH_MAX], buf[4096];
 	unsigned long long s = ~0ULL, h = ~0ULL;
 
-	CHECK(script("limits", "exec cat /proc/self/limits > \"$1\"", path,
-	    sizeof(path)));
-	out_path(out, sizeof(out));
-	CHECK_INT_EQ(run1(path, out, &r), CMFA_OK);
-	CHECK(r.exited && r.status == 0);
-	CHECK(slurp(out, buf, sizeof(buf)) > 0);
+	CHECK(script_output("limits", "exec cat /proc/self/limits > \"$1\"",
+	          path, sizeof(path), buf, sizeof(buf)) > 0);
 	CHECK(limit_of(buf, "Max core file size", &s, &h));
 	CHECK(s == 0 && h == 0);
 	CHECK(limit_of(buf, "Max cpu time", &s, &h));
@@ -668,7 +666,6 @@ t_stderr_and_stdin_together(void)
 {
 	struct cmfa_spawn_result r;
 	char path[PATH_MAX], out[PATH_MAX];
-	const char *argv[3];
 	unsigned char *in = pattern(MIB), *got = malloc(MIB + 1);
 
 	CHECK(in != NULL && got != NULL);
@@ -678,11 +675,7 @@ t_stderr_and_stdin_together(void)
 	    "head -c 1048576 /dev/zero | tr '\\0' y >&2; cat > \"$1\"", path,
 	    sizeof(path)));
 	out_path(out, sizeof(out));
-	argv[0] = path;
-	argv[1] = out;
-	argv[2] = NULL;
-	CHECK_INT_EQ(run_full(path, argv, NULL, in, MIB, TIMEOUT_MS, &r),
-	    CMFA_OK);
+	CHECK_INT_EQ(run1_input(path, out, in, MIB, &r), CMFA_OK);
 	CHECK(r.exited && r.status == 0 && !r.timed_out && !r.input_short);
 	CHECK(slurp(out, (char *)got, MIB + 1) == (ssize_t)MIB &&
 	    memcmp(in, got, MIB) == 0);
@@ -900,7 +893,7 @@ t_exec_failure(void)
 	char p[PATH_MAX];
 
 	path_in(p, sizeof(p), g_dir, "garbage");
-	CHECK(write_file(p, "not a program\n", 14, 0755));
+	CHECK(cmfa_fixture_put(p, "not a program\n", 14, 0755));
 	CHECK_INT_EQ(run1(p, NULL, &r), CMFA_OK);
 	CHECK(r.exited);
 	CHECK_INT_EQ(r.status, 127);
@@ -908,7 +901,7 @@ t_exec_failure(void)
 	    r.err);
 
 	path_in(p, sizeof(p), g_dir, "badinterp");
-	CHECK(write_file(p, "#!/nonexistent/interp\n", 22, 0755));
+	CHECK(cmfa_fixture_put(p, "#!/nonexistent/interp\n", 22, 0755));
 	CHECK_INT_EQ(run1(p, NULL, &r), CMFA_OK);
 	CHECK(r.exited);
 	CHECK_INT_EQ(r.status, 127);
@@ -1012,33 +1005,31 @@ deny_new_syscalls(void)
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
 	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
 }
+
+/* t_fallbacks' child: 0, 100 without seccomp, or where it went wrong. */
+static int
+fallbacks_child(void)
+{
+	if (!deny_new_syscalls())
+		return 100;
+	if (syscall(SYS_pidfd_open, getpid(), 0) >= 0 || errno != ENOSYS)
+		return 101;
+	t_failed_checks = 0;
+	t_exit_status();
+	check_fds_closed("fallback");
+	t_stderr_and_stdin_together();
+	if (t_failed_checks != 0)
+		return 102;
+	return check_timeout_group();
+}
 #endif
 
 static void
 t_fallbacks(void)
 {
 #if defined(__x86_64__)
-	pid_t pid;
-	int st;
+	int st = in_child(fallbacks_child);
 
-	fflush(NULL);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		if (!deny_new_syscalls())
-			_exit(100);
-		if (syscall(SYS_pidfd_open, getpid(), 0) >= 0 ||
-		    errno != ENOSYS)
-			_exit(101);
-		t_failed_checks = 0;
-		t_exit_status();
-		check_fds_closed("fallback");
-		t_stderr_and_stdin_together();
-		if (t_failed_checks != 0)
-			_exit(102);
-		_exit(check_timeout_group());
-	}
-	CHECK(waitpid(pid, &st, 0) == pid);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 100)
 		SKIP("seccomp filters unavailable here");
 	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);

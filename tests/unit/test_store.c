@@ -27,18 +27,9 @@ static bool
 put(const char *root, const char *rel, const char *content, mode_t mode)
 {
 	char p[PATH_MAX + 64];
-	size_t len = strlen(content);
-	bool ok;
-	int fd;
 
 	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0)
-		return false;
-	ok = write(fd, content, len) == (ssize_t)len && fchmod(fd, mode) == 0;
-	close(fd);
-	return ok;
+	return cmfa_fixture_put(p, content, strlen(content), mode);
 }
 
 /* Contents of root/rel into buf ("" when unreadable). */
@@ -46,17 +37,9 @@ static const char *
 get(const char *root, const char *rel, char *buf, size_t sz)
 {
 	char p[PATH_MAX + 64];
-	ssize_t n;
-	int fd;
 
-	buf[0] = '\0';
 	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	if ((fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return buf;
-	n = read(fd, buf, sz - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
+	return cmfa_fixture_get(p, buf, sz);
 }
 
 static mode_t
