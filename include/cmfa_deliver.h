@@ -5,7 +5,7 @@
  *
  * The module generates the code and runs
  *
- *   <helper> --store STORE --config CONFIG deliver --user USER --channel sms|email
+ *   <helper> --store STORE --config CONFIG deliver --user=USER --channel sms|email
  *
  * with an empty environment and the code, six ASCII digits and a newline,
  * on stdin (never in argv or the environment).  The helper reads the

@@ -114,14 +114,21 @@ helper_failed(struct cmfa_pam_ctx *c, const struct cmfa_spawn_result *res)
 static enum cmfa_result
 send_code(struct cmfa_pam_ctx *c, int factor, struct sent *s)
 {
-	char input[CMFA_OTP_DIGITS + 2], info[MASK_MAX + 64];
+	char input[CMFA_OTP_DIGITS + 2], info[MASK_MAX + 64], user[160];
+	/* "--user=NAME" in one word: a name can never be read as an option
+	 * (the store's names cannot start with '-' anyway) */
 	const char *argv[] = { c->opts.helper, "--store", c->opts.cfg.store,
-		"--config", c->opts.config_path, "deliver", "--user", c->user,
-		"--channel", channel_name(factor), NULL };
+		"--config", c->opts.config_path, "deliver", user, "--channel",
+		channel_name(factor), NULL };
 	struct cmfa_spawn sp;
 	struct cmfa_spawn_result res;
 	enum cmfa_err e;
 
+	if ((size_t)snprintf(user, sizeof(user), "--user=%s", c->user) >=
+	    sizeof(user)) {
+		c->why = "user-name-too-long";
+		return CMFA_RES_SYSTEM;
+	}
 	cmfa_memzero(s->code, sizeof(s->code));
 	if ((e = cmfa_code_generate(s->code)) != CMFA_OK) {
 		c->why = "rng-failed";

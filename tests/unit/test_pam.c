@@ -958,7 +958,7 @@ test_delivered_sms(void)
 	    "%s", s.info);
 	read_small("argv", argv, sizeof(argv));
 	snprintf(want, sizeof(want),
-	    "--store %s --config %s deliver --user bob --channel sms\n",
+	    "--store %s --config %s deliver --user=bob --channel sms\n",
 	    storedir, confpath);
 	CHECK_STR_EQ(argv, want);
 	sent_code(code);
