@@ -129,6 +129,27 @@ okrc missing_store_254 254 grep -q 'CacheUnavailableException.*PAM_AUTHINFO_UNAV
 ok missing_store_result j 'd["Outcome"] == "unavailable" and d["PamResult"] == "PAM_AUTHINFO_UNAVAIL" and d["Reason"].startswith("store: ")'
 ok explain_creates_nothing [ ! -e "$tmp/elsewhere" ]
 
+# SMS_MFA is servable exactly where sms_channel is configured: the same
+# user, the same store, two hosts' configurations
+S2=$tmp/store-sms
+c2() { "$cli" --store "$S2" --config "$tmp/empty.conf" "$@" >"$tmp/out" 2>"$tmp/err"; }
+c2 set-user-pool-mfa-config --user-pool-id $P --mfa-configuration ON \
+	--sms-mfa-configuration 'SmsAuthenticationMessage="Code {####}",SmsConfiguration={SnsCallerArn=arn:aws:iam::123456789012:role/sns,ExternalId=x1}'
+c2 admin-create-user --user-pool-id $P --username dave \
+	--user-attributes Name=phone_number,Value=+12065550100 \
+	Name=phone_number_verified,Value=true
+c2 admin-set-user-mfa-preference --user-pool-id $P --username dave \
+	--sms-mfa-settings Enabled=true,PreferredMfa=true
+printf 'store = %s\nsms_channel = command\ndeliver_command = /usr/bin/true\n' \
+	"$S2" >"$tmp/sms.conf"
+printf 'store = %s\n' "$S2" >"$tmp/nosms.conf"
+printf 'auth required pam_cognito_mfa.so config=%s\n' "$tmp/sms.conf" >"$D/smshost"
+printf 'auth required pam_cognito_mfa.so config=%s\n' "$tmp/nosms.conf" >"$D/nosmshost"
+x --username dave --service smshost
+okrc sms_servable_with_channel 0 j 'd["Outcome"] == "challenge" and d["Factor"] == "SMS_MFA"'
+x --username dave --service nosmshost
+okrc sms_not_servable_without_channel 0 j 'd["Outcome"] == "setup-required" and d["PamResult"] == "PAM_PERM_DENIED"'
+
 # without --service: the config file and --store
 c explain --username bob
 okrc no_service_outcome 0 j 'd["Outcome"] == "setup-required" and "Service" not in d'
