@@ -134,7 +134,8 @@ void cmfa_store_close(struct cmfa_store *st);
  * file of any third uid is refused as before.  uid (uid_t)-1 clears it.
  * cmfa_store_resolve_user: name's uid (getpwnam_r); CMFA_ERR_NOTFOUND
  * when there is no such user (the caller then trusts nobody else: the
- * sync user's files are refused, which denies: fail closed).
+ * sync user's files are refused, which denies: fail closed), CMFA_ERR_IO
+ * when the user database cannot be read.
  */
 void cmfa_store_sync_owner(struct cmfa_store *st, uid_t uid);
 enum cmfa_err cmfa_store_resolve_user(const char *name, uid_t *uid);

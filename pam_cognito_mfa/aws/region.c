@@ -143,20 +143,11 @@ settle_attempts(struct cmfa_aws *a, const struct cmfa_aws_files *f,
 	return CMFA_OK;
 }
 
-/* Letters, digits and '-', as every AWS region name is. */
+/* botocore's check (client.c), and short enough for a->region. */
 static bool
 region_ok(const char *r)
 {
-	size_t n = strlen(r), i;
-
-	if (n == 0 || n > CMFA_AWS_REGION_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!((r[i] >= 'a' && r[i] <= 'z') ||
-		        (r[i] >= 'A' && r[i] <= 'Z') ||
-		        (r[i] >= '0' && r[i] <= '9') || r[i] == '-'))
-			return false;
-	return true;
+	return strlen(r) <= CMFA_AWS_REGION_MAX && cmfa_aws_region_ok(r);
 }
 
 static enum cmfa_err

@@ -24,8 +24,6 @@
  * Nothing is refused silently: *why says which rule, for the sync's
  * report (never a secret: names and attribute names only).
  */
-#include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,11 +117,7 @@ in_list(const char *list, const char *name)
 static enum cmfa_err
 system_account(const char *name, bool *sys, uid_t *uid)
 {
-	struct passwd pw, *res = NULL;
-	long sz = sysconf(_SC_GETPW_R_SIZE_MAX);
-	size_t bufsz = sz > 0 ? (size_t)sz : 16384;
-	char *buf;
-	int rc;
+	enum cmfa_err e;
 
 	*sys = false;
 	*uid = 0;
@@ -131,25 +125,12 @@ system_account(const char *name, bool *sys, uid_t *uid)
 		*sys = true;
 		return CMFA_OK;
 	}
-	for (;;) {
-		if ((buf = malloc(bufsz)) == NULL)
-			return CMFA_ERR_NOMEM;
-		rc = getpwnam_r(name, &pw, buf, bufsz, &res);
-		if (rc != ERANGE || bufsz >= (1u << 20))
-			break;
-		free(buf);
-		bufsz *= 2;
-	}
-	if (rc == 0 && res != NULL) {
-		*sys = pw.pw_uid <= SYSTEM_UID_MAX;
-		*uid = pw.pw_uid;
-	}
-	free(buf);
-	/* not found is rc 0 with res NULL, or one of these (getpwnam_r(3)) */
-	if (rc != 0 && rc != ENOENT && rc != ESRCH && rc != EBADF &&
-	    rc != EPERM)
-		return CMFA_ERR_IO;
-	return CMFA_OK;
+	e = cmfa_store_resolve_user(name, uid);
+	if (e == CMFA_ERR_NOTFOUND)
+		return CMFA_OK; /* no such account: nobody's to protect */
+	if (e == CMFA_OK)
+		*sys = *uid <= SYSTEM_UID_MAX;
+	return e;
 }
 
 enum cmfa_err

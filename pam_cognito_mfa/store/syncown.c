@@ -74,8 +74,11 @@ pw_lookup(const char *name, uid_t uid, uid_t *uid_out, gid_t *gid_out)
 		return CMFA_OK;
 	}
 	free(buf);
-	return rc == 0 || rc == ENOENT || rc == ESRCH ? CMFA_ERR_NOTFOUND
-	                                              : CMFA_ERR_IO;
+	/* not found: rc 0 with res NULL, or one of these (getpwnam_r(3)) */
+	return rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF ||
+	        rc == EPERM
+	    ? CMFA_ERR_NOTFOUND
+	    : CMFA_ERR_IO;
 }
 
 enum cmfa_err
