@@ -28,39 +28,7 @@ aws=/usr/bin/aws
 py=/usr/bin/python3
 util=$top/tests/data/cli_util.py
 
-for need in "$aws" "$py"; do
-	if [ ! -x "$need" ]; then
-		skip peers "$need missing"
-		finish
-		exit
-	fi
-done
-if ! cl_available; then
-	skip cognito_local "$cl_why"
-	finish
-	exit
-fi
-if ! command -v oathtool >/dev/null 2>&1; then
-	skip cognito_local "oathtool missing"
-	finish
-	exit
-fi
-
-tmp=$(mktemp -d /tmp/cmfa-api-cl.XXXXXX) || exit 1
-etcfile=
-cleanup() {
-	cl_stop
-	[ -n "$etcfile" ] && rm -f "$etcfile"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-if ! cl_start "$tmp/cl"; then
-	fail cognito_local_started "$cl_why"
-	finish
-	exit
-fi
+cl_suite api-cl "$aws" "$py"
 pass cognito_local_started
 cl_aws_env "$tmp"
 export LC_ALL=C.UTF-8 TZ=Asia/Kolkata

@@ -135,3 +135,40 @@ cl_aws_env() {
 		AWS_CONTAINER_CREDENTIALS_RELATIVE_URI \
 		AWS_CONTAINER_CREDENTIALS_FULL_URI 2>/dev/null
 }
+
+# cl_suite TAG PROGRAM...: the common start of a cognito-local suite:
+# SKIP (and exit) unless every PROGRAM, cognito-local and oathtool are
+# there; a temp dir $tmp (/tmp/cmfa-TAG.XXXXXX) removed on exit with
+# cognito-local and $etcfile (a file under /etc the suite may create);
+# cognito-local started in $tmp/cl (a FAIL and exit when it does not).
+cl_suite() {
+	local need tag=$1
+	shift
+	for need in "$@"; do
+		if [ ! -x "$need" ]; then
+			skip peers "$need missing"
+			finish; exit
+		fi
+	done
+	if ! cl_available; then
+		skip cognito_local "$cl_why"
+		finish; exit
+	fi
+	if ! command -v oathtool >/dev/null 2>&1; then
+		skip cognito_local "oathtool missing"
+		finish; exit
+	fi
+	tmp=$(mktemp -d "/tmp/cmfa-$tag.XXXXXX") || exit 1
+	etcfile=
+	trap _cl_suite_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+	if ! cl_start "$tmp/cl"; then
+		fail cognito_local_started "$cl_why"
+		finish; exit
+	fi
+}
+_cl_suite_cleanup() {
+	cl_stop
+	[ -n "$etcfile" ] && rm -f "$etcfile"
+	rm -rf "$tmp"
+}

@@ -19,35 +19,7 @@ so=$top/$build/pam_cognito_mfa.so
 aws=/usr/bin/aws
 py=/usr/bin/python3
 
-for need in "$aws" "$py" "$cli"; do
-	if [ ! -x "$need" ]; then
-		skip peers "$need missing"
-		finish; exit
-	fi
-done
-if ! cl_available; then
-	skip cognito_local "$cl_why"
-	finish; exit
-fi
-if ! command -v oathtool >/dev/null 2>&1; then
-	skip cognito_local "oathtool missing"
-	finish; exit
-fi
-
-tmp=$(mktemp -d /tmp/cmfa-sync-cl.XXXXXX) || exit 1
-etcfile=
-cleanup() {
-	cl_stop
-	[ -n "$etcfile" ] && rm -f "$etcfile"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-if ! cl_start "$tmp/cl"; then
-	fail cognito_local_started "$cl_why"
-	finish; exit
-fi
+cl_suite sync-cl "$aws" "$py" "$cli"
 cl_aws_env "$tmp/home"
 mkdir -p "$tmp/home"
 ep=$cl_url
