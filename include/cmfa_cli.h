@@ -349,6 +349,14 @@ enum cmfa_err cmfa_cli_skeleton(const struct cmfa_cli_shape *shape, bool output,
  * idempotent), once per invocation.
  */
 enum cmfa_err cmfa_cli_store(struct cmfa_cli *cli);
+/*
+ * The same without creating it, and without recording a failure (the
+ * caller words it): the path (--store, else the config's, relative to
+ * the working directory) into cli->store_path, then the store opened as
+ * the module trusts it, the sync user's share included.  CMFA_ERR_TOOBIG
+ * for a path too long; the store's errors as they are.
+ */
+enum cmfa_err cmfa_cli_store_existing(struct cmfa_cli *cli);
 
 /*
  * The pool-id check of every pool operation, once its format passed

@@ -24,7 +24,6 @@
  * sanitized and any copy of the code in them starred out).
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,42 +195,16 @@ read_code(struct cmfa_cli *cli, struct dlv *d)
 /* ---------------------------------------------------------------------- */
 /* the cache                                                              */
 
-/* cli->store_path: --store, else the config's store; relative to the
- * working directory. */
-static bool
-resolve_store_path(struct cmfa_cli *cli)
-{
-	const char *path =
-	    cli->store_opt != NULL ? cli->store_opt : cli->cfg.store;
-	char cwd[PATH_MAX / 2];
-	int n;
-
-	if (path[0] == '/')
-		n = snprintf(cli->store_path, sizeof(cli->store_path), "%s",
-		    path);
-	else if (getcwd(cwd, sizeof(cwd)) != NULL)
-		n = snprintf(cli->store_path, sizeof(cli->store_path), "%s/%s",
-		    cwd, path);
-	else
-		return false;
-	return n > 0 && n < (int)sizeof(cli->store_path);
-}
-
-/* The store as the module reads it (the sync user's share trusted), never
- * created: a missing store is a missing cache. */
+/* The store as the module reads it, never created: a missing store is a
+ * missing cache. */
 static enum cmfa_err
 open_store(struct cmfa_cli *cli)
 {
-	uid_t sync_uid = (uid_t)-1;
-	enum cmfa_err e;
+	enum cmfa_err e = cmfa_cli_store_existing(cli);
 
-	if (!resolve_store_path(cli))
+	if (e == CMFA_ERR_TOOBIG)
 		return dfail(cli, CMFA_DELIVER_CACHE,
 		    "the store path is too long");
-	if (cli->cfg.sync_user[0] != '\0')
-		(void)cmfa_store_resolve_user(cli->cfg.sync_user, &sync_uid);
-	e = cmfa_store_open_sync(&cli->store, cli->store_path, cli->owner,
-	    sync_uid);
 	if (e != CMFA_OK)
 		return dfail(cli, CMFA_DELIVER_CACHE,
 		    "the store %.200s cannot be used: %s", cli->store_path,

@@ -89,10 +89,9 @@ empty_or_absent(const char *path)
 }
 
 enum cmfa_err
-cmfa_cli_store(struct cmfa_cli *cli)
+cmfa_cli_store_existing(struct cmfa_cli *cli)
 {
 	const char *path;
-	enum cmfa_err e;
 	char cwd[PATH_MAX];
 	uid_t sync_uid = (uid_t)-1;
 
@@ -104,14 +103,26 @@ cmfa_cli_store(struct cmfa_cli *cli)
 	else if (getcwd(cwd, sizeof(cwd)) == NULL ||
 	    snprintf(cli->store_path, sizeof(cli->store_path), "%s/%s", cwd,
 	        path) >= (int)sizeof(cli->store_path))
-		return cmfa_cli_fail(cli, CMFA_ERR_INVAL, CMFA_FAIL_CONFIG,
-		    "The local store path %.200s is too long.", path);
+		return CMFA_ERR_TOOBIG;
 	/* the sync user's share, as the module trusts it (none when the
 	 * user does not exist: its files and a shared root are refused) */
 	if (cli->cfg.sync_user[0] != '\0')
 		(void)cmfa_store_resolve_user(cli->cfg.sync_user, &sync_uid);
-	e = cmfa_store_open_sync(&cli->store, cli->store_path, cli->owner,
+	return cmfa_store_open_sync(&cli->store, cli->store_path, cli->owner,
 	    sync_uid);
+}
+
+enum cmfa_err
+cmfa_cli_store(struct cmfa_cli *cli)
+{
+	enum cmfa_err e;
+
+	if (cli->store.dirfd >= 0)
+		return CMFA_OK;
+	if ((e = cmfa_cli_store_existing(cli)) == CMFA_ERR_TOOBIG)
+		return cmfa_cli_fail(cli, CMFA_ERR_INVAL, CMFA_FAIL_CONFIG,
+		    "The local store path %.200s is too long.",
+		    cli->store_opt != NULL ? cli->store_opt : cli->cfg.store);
 	if (e == CMFA_ERR_NOTFOUND && !empty_or_absent(cli->store_path))
 		return cmfa_cli_fail(cli, CMFA_ERR_EXISTS, CMFA_FAIL_CONFIG,
 		    "%s is not a cognito-mfa store (it has no format file) and "
@@ -121,8 +132,7 @@ cmfa_cli_store(struct cmfa_cli *cli)
 		cmfa_cli_debug(cli, "creating the store %s", cli->store_path);
 		if ((e = cmfa_store_init(cli->store_path, cli->owner)) ==
 		    CMFA_OK)
-			e = cmfa_store_open_sync(&cli->store, cli->store_path,
-			    cli->owner, sync_uid);
+			e = cmfa_cli_store_existing(cli);
 	}
 	if (e != CMFA_OK)
 		return cmfa_cli_store_error(cli, e, "store");
